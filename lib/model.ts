@@ -1,0 +1,177 @@
+/**
+ * The recorded history of one scenario run, and the results computed from it.
+ *
+ * Every time is an absolute epoch time in milliseconds (fractional), taken from one clock
+ * (`now()` in lib/clock.ts). Reports show times relative to `ScenarioResult.t0`.
+ */
+
+/** Jepsen's three outcomes: ok = happened, failed = definitely did not, unknown = may or may not have. */
+export type Outcome = 'ok' | 'failed' | 'unknown';
+
+/** One client operation. */
+export interface Op {
+  /** Logical client process; a process runs one operation at a time. */
+  process: number;
+  /** Client group name (e.g. "c1"); partitions put whole groups on a side. */
+  client: string;
+  /** How the client reaches Redis: through Sentinel, or directly to a fixed node. */
+  via: 'sentinel' | `direct:${string}`;
+  /** `add` = SADD of a unique element, `incr` = INCR of a counter, `read` = a read on a replica. */
+  f: 'add' | 'incr' | 'read';
+  key: string;
+  /** For `add`: the unique element. For `incr`: the counter value returned (when ok). */
+  value?: string | number;
+  invoke: number;
+  complete: number;
+  outcome: Outcome;
+  /** Error message for failed / unknown ops. */
+  error?: string;
+  /** For reads: the number of elements seen; for WAIT mode: replicas that acknowledged. */
+  result?: number;
+}
+
+export type SentinelEventType = string; // '+sdown', '+switch-master', '+tilt', ...
+
+/** One message from a sentinel's event stream (PSUBSCRIBE *), parsed. */
+export interface SentinelEvent {
+  time: number;
+  /** Name of the sentinel that published it (e.g. "sentinel-0"). */
+  sentinel: string;
+  type: SentinelEventType;
+  /** The raw message payload. */
+  payload: string;
+  /** Instance the event is about, if the payload has the instance form. */
+  instance?: { kind: 'master' | 'slave' | 'sentinel'; name: string; host: string; port: number };
+  /** Master the instance belongs to (the "@ <master> <ip> <port>" part). */
+  master?: { name: string; host: string; port: number };
+  /** +switch-master: the old and new master addresses. */
+  switchMaster?: { name: string; from: { host: string; port: number }; to: { host: string; port: number } };
+  /** +new-epoch / +vote-for-leader epoch. */
+  epoch?: number;
+}
+
+/** One poll of INFO replication on one redis node. */
+export interface RolePoll {
+  time: number;
+  node: string;
+  reachable: boolean;
+  role?: 'master' | 'slave';
+  /** For replicas: the node name of the master they replicate from (resolved from the announced address), or the raw host:port. */
+  masterOf?: string;
+  linkUp?: boolean;
+  /** master_repl_offset (master) or slave_repl_offset (replica). */
+  offset?: number;
+  connectedSlaves?: number;
+  error?: string;
+}
+
+/** A fault that was injected: when, on what, and when it was healed. */
+export interface FaultRecord {
+  /** Display name, e.g. "kill -9 redis-0". */
+  name: string;
+  /** Fault kind, e.g. "kill", "pause", "partition", "latency". */
+  kind: string;
+  targets: string[];
+  start: number;
+  /** When the heal completed; absent if it never healed. */
+  end?: number;
+  detail?: Record<string, unknown>;
+}
+
+/** The final reads after heal and convergence, against which loss is judged. */
+export interface FinalState {
+  time: number;
+  /** Node the final read was made on (the master sentinels agree on). */
+  node?: string;
+  /** For the set workload: members of each key. */
+  sets: Record<string, string[]>;
+  /** For the counter workload: the final counter values. */
+  counters: Record<string, number>;
+  error?: string;
+}
+
+/** A line of a sentinel's or redis node's own log, with the timestamp the server printed. */
+export interface LogLine {
+  node: string;
+  /** Server log timestamp (epoch ms), parsed from e.g. "1:X 25 Nov 2026 11:45:01.123". */
+  time: number;
+  text: string;
+}
+
+export type Validity = true | false | 'unknown';
+
+export type Figure = number | string | boolean | null;
+
+/** What a checker returns: a verdict plus named figures. */
+export interface CheckResult {
+  valid: Validity;
+  figures: Record<string, Figure>;
+  /** Human-readable lines explaining the verdict. */
+  notes?: string[];
+  /** Structured details (e.g. the lost writes). */
+  details?: Record<string, unknown>;
+  /** If the checker threw, its message (valid is then 'unknown'). */
+  error?: string;
+}
+
+export interface NodeInfo {
+  name: string;
+  kind: 'redis' | 'sentinel';
+  image: string;
+  /** Announced address (what Sentinel reports), e.g. "redis-0:7000". */
+  announced: string;
+  initialRole?: 'master' | 'replica' | 'sentinel';
+}
+
+/** Everything recorded for one scenario. */
+export interface History {
+  t0: number;
+  faults: FaultRecord[];
+  events: SentinelEvent[];
+  polls: RolePoll[];
+  ops: Op[];
+  logs: LogLine[];
+  final: FinalState;
+  nodes: NodeInfo[];
+  masterName: string;
+}
+
+export interface Assertion {
+  name: string;
+  ok: boolean;
+  message?: string;
+}
+
+/** The result of one scenario run, as written to results/<scenario>.json. */
+export interface ScenarioResult {
+  schemaVersion: 1;
+  runId: string;
+  seed: number;
+  scenario: {
+    id: string;
+    title: string;
+    tags: string[];
+    description: string;
+    expectation: string;
+  };
+  topology: {
+    redisImage: string;
+    sentinelImage: string;
+    toxiproxyImage: string;
+    serverVersion?: string;
+    downAfterMs: number;
+    failoverTimeoutMs: number;
+    quorum: number;
+    replicas: number;
+    sentinels: number;
+    /** Extra settings that change what is measured (e.g. SENTINEL DEBUG periods). */
+    notes: string[];
+  };
+  startedAt: string;
+  durationMs: number;
+  verdict: 'pass' | 'fail' | 'error';
+  error?: string;
+  checks: Record<string, CheckResult>;
+  assertions: Assertion[];
+  history: History;
+}
