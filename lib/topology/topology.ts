@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { Redis, type RedisOptions } from 'ioredis';
-import { now, waitFor } from '../clock.ts';
+import { now, waitFor, withTimeout } from '../clock.ts';
 import {
   clientPort,
   nodeCommand,
@@ -57,6 +57,10 @@ export class SentinelTopology {
   withDownAfter(ms: number): this {
     return this.with({ downAfterMs: ms });
   }
+  /** The options as they stand (a copy). */
+  peek(): TopologyOptions {
+    return structuredClone(this.options);
+  }
   withProgress(progress: Progress): this {
     this.progress = progress;
     return this;
@@ -94,18 +98,6 @@ export class SentinelTopology {
       await started.stop().catch(() => {});
       throw err;
     }
-  }
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -204,7 +196,7 @@ export class StartedSentinelTopology {
     });
     if (spec.kind === 'sentinel' && Object.keys(o.sentinelDebug).length > 0) {
       const args = Object.entries(o.sentinelDebug).flatMap(([k, v]) => [k, String(v)]);
-      await this.admin(spec.name).call('SENTINEL', 'DEBUG', ...args);
+      await this.adminCall(spec.name, 'SENTINEL', 'DEBUG', ...args);
     }
   }
 

@@ -1,0 +1,44 @@
+/** Shared shape of the faults that act on a node's container through the Docker API. */
+import type { StartedSentinelTopology } from '../topology/topology.ts';
+import { containerState, type ContainerAction } from '../topology/docker.ts';
+import { resolveTarget, type Fault, type Target } from './fault.ts';
+
+export abstract class ContainerFault implements Fault {
+  abstract readonly kind: string;
+  name: string;
+  targets: string[] = [];
+  protected readonly wanted: Target[];
+  private readonly verb: string;
+
+  constructor(verb: string, targets: Target[]) {
+    this.verb = verb;
+    this.wanted = targets;
+    this.name = `${verb} ${targets.join(', ')}`;
+  }
+
+  protected abstract injectOne(t: StartedSentinelTopology, node: string): Promise<void>;
+  protected abstract healOne(t: StartedSentinelTopology, node: string): Promise<void>;
+
+  async inject(t: StartedSentinelTopology): Promise<void> {
+    this.targets = await Promise.all(this.wanted.map((w) => resolveTarget(t, w)));
+    this.name = `${this.verb} ${this.targets.join(', ')}`;
+    await Promise.all(this.targets.map((n) => this.injectOne(t, n)));
+  }
+
+  async heal(t: StartedSentinelTopology): Promise<void> {
+    await Promise.all(this.targets.map((n) => this.healOne(t, n)));
+  }
+}
+
+/** Start a node's container again if it is not running (idempotent). */
+export async function ensureRunning(t: StartedSentinelTopology, node: string): Promise<void> {
+  const id = t.node(node).container.getId();
+  const s = await containerState(id);
+  if (s.paused) await t.act(node, 'unpause');
+  else if (!s.running) await t.act(node, 'start');
+}
+
+export async function actIf(t: StartedSentinelTopology, node: string, action: ContainerAction, when: (s: { running: boolean; paused: boolean }) => boolean): Promise<void> {
+  const s = await containerState(t.node(node).container.getId());
+  if (when(s)) await t.act(node, action);
+}
