@@ -5,7 +5,8 @@
 set -euo pipefail
 if ! command -v redis-server >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "images: installing Debian's redis-server (apt-get) ..."
+    echo "images: installing Debian's redis-server (apt-get) ..." >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools >/dev/null
   else
     echo "error: redis-server not installed and cannot apt-get it. Fix: install redis-server or set SC_REDIS_IMAGE to a pullable image." >&2
@@ -34,5 +35,5 @@ WORKDIR /data
 EXPOSE 6379
 CMD ["redis-server"]
 DOCKER
-docker build -q -t "$tag" --label org.opencontainers.image.description="Debian redis-server ${version} binaries, built locally by sentinel-chaos" "$ctx" >/dev/null
+if ! docker build -q -t "$tag" --label org.opencontainers.image.description="Debian redis-server ${version} binaries, built locally by sentinel-chaos" "$ctx" >"$ctx/build.log" 2>&1; then cat "$ctx/build.log" >&2; exit 1; fi
 echo "$tag"

@@ -20,5 +20,5 @@ EXPOSE 8474
 ENTRYPOINT ["/toxiproxy"]
 CMD ["-host", "0.0.0.0", "-port", "8474"]
 DOCKER
-docker build -q -t "$tag" "$ctx" >/dev/null
+if ! docker build -q -t "$tag" "$ctx" >"$ctx/build.log" 2>&1; then cat "$ctx/build.log" >&2; exit 1; fi
 echo "$tag"

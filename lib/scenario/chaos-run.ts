@@ -1,0 +1,55 @@
+/**
+ * One run of several scenarios: runs each (sequentially), keeps every result — also of scenarios that
+ * crashed — and writes the report at the end. Used by the Mocha suite and by the CLI.
+ */
+import { resolve } from 'node:path';
+import { machineInfo, type RunReport } from '../report/run-report.ts';
+import { writeRunReport } from '../report/write-report.ts';
+import type { ScenarioResult } from '../model.ts';
+import { runScenario } from './runner.ts';
+import type { Scenario } from './scenario.ts';
+import type { SuiteSettings } from './suite.ts';
+
+export class ChaosRun {
+  readonly results: ScenarioResult[] = [];
+  readonly startedAt = new Date();
+  readonly settings: SuiteSettings;
+  private readonly progress: (m: string) => void;
+
+  constructor(settings: SuiteSettings, progress: (m: string) => void = (m) => process.stderr.write(`${m}\n`)) {
+    this.settings = settings;
+    this.progress = progress;
+  }
+
+  async run(s: Scenario): Promise<ScenarioResult> {
+    const r = await runScenario(s, {
+      runId: this.settings.runId,
+      seed: this.settings.seed,
+      topology: this.settings.topology,
+      resultsDir: resolve(this.settings.reportDir, 'results'),
+      progress: this.progress,
+    });
+    this.results.push(r);
+    return r;
+  }
+
+  report(): RunReport {
+    return {
+      schemaVersion: 1,
+      runId: this.settings.runId,
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      seed: this.settings.seed,
+      machine: machineInfo(),
+      config: { topology: this.settings.topology, selection: this.settings.selection, reportDir: this.settings.reportDir },
+      scenarios: this.results,
+    };
+  }
+
+  async writeReport(): Promise<string> {
+    const out = await writeRunReport(this.report(), { dir: this.settings.reportDir });
+    const where = resolve(out.dir, 'index.html');
+    this.progress(`report: ${where}${out.fellBack ? ` (${out.fellBack})` : ''}`);
+    return where;
+  }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Make sure the images the harness will use exist. With a registry (users' machines) the official images
+# are used and pulled if absent. Without one (these CI machines), local images are built from Debian's
+# redis-server and toxiproxy's Go module, and recorded in .sentinel-chaos/images.env, which the harness
+# reads (environment variables SC_REDIS_IMAGE / SC_SENTINEL_IMAGE / SC_TOXIPROXY_IMAGE win over it).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+REDIS_OFFICIAL="redis:7.4.2"
+TOXIPROXY_OFFICIAL="ghcr.io/shopify/toxiproxy:2.12.0"
+file=.sentinel-chaos/images.env
+mkdir -p .sentinel-chaos
+
+present() { docker image inspect "$1" >/dev/null 2>&1; }
+pullable() { timeout 120 docker pull -q "$1" >/dev/null 2>&1; }
+from_file() { sed -n "s/^$1=//p" "$file" 2>/dev/null | head -1; }
+
+# Explicit configuration: check it, never replace it.
+for var in SC_REDIS_IMAGE SC_SENTINEL_IMAGE SC_TOXIPROXY_IMAGE; do
+  img="${!var:-}"
+  if [ -n "$img" ] && ! present "$img" && ! pullable "$img"; then
+    echo "error: image $img ($var) is not present and could not be pulled. Fix: build it (scripts/images/) or choose another" >&2; exit 1
+  fi
+done
+
+resolve() { # $1 = variable, $2 = official image, $3 = local build script
+  local var="$1" official="$2" build="$3" recorded
+  [ -n "${!var:-}" ] && return 0
+  recorded="$(from_file "$var")"
+  if [ -n "$recorded" ] && present "$recorded"; then return 0; fi
+  if present "$official" || pullable "$official"; then
+    sed -i "/^$var=/d" "$file" 2>/dev/null || true
+    echo "images: $official" ; return 0
+  fi
+  echo "images: $official cannot be pulled here; building a local image instead ..."
+  local tag; tag="$("$build")"
+  sed -i "/^$var=/d" "$file" 2>/dev/null || true
+  echo "$var=$tag" >>"$file"
+  echo "images: using $tag (recorded in $file)"
+}
+resolve SC_REDIS_IMAGE "$REDIS_OFFICIAL" scripts/images/build-redis-debian.sh
+resolve SC_TOXIPROXY_IMAGE "$TOXIPROXY_OFFICIAL" scripts/images/build-toxiproxy.sh
