@@ -13,7 +13,7 @@ mkdir -p .sentinel-chaos
 
 present() { docker image inspect "$1" >/dev/null 2>&1; }
 pullable() { timeout 120 docker pull -q "$1" >/dev/null 2>&1; }
-from_file() { sed -n "s/^$1=//p" "$file" 2>/dev/null | head -1; }
+from_file() { [ -f "$file" ] && sed -n "s/^$1=//p" "$file" | head -1 || true; }
 
 # Explicit configuration: check it, never replace it.
 for var in SC_REDIS_IMAGE SC_SENTINEL_IMAGE SC_TOXIPROXY_IMAGE; do
