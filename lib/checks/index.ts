@@ -9,3 +9,5 @@ export { dualMasterWindows, splitBrain } from './split-brain.ts';
 export type { MasterWindow, SplitBrainOpts } from './split-brain.ts';
 export { checkCounters, checkSets, writeLoss } from './write-loss.ts';
 export type { OpRef, WriteLossOpts } from './write-loss.ts';
+export { replicaReads } from './replica-reads.ts';
+export type { ReplicaReadsOpts } from './replica-reads.ts';

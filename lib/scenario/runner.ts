@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { now, rng, sleep } from '../clock.ts';
-import { failoverTiming, reattach, runChecks, splitBrain, withOpts, writeLoss, type BoundCheck } from '../checks/index.ts';
+import { failoverTiming, reattach, replicaReads, runChecks, splitBrain, withOpts, writeLoss, type BoundCheck } from '../checks/index.ts';
 import { resetAllLinks } from '../faults/links.ts';
 import { ensureRunning } from '../faults/container-fault.ts';
 import type { FaultRecord, FinalState, History, ScenarioResult } from '../model.ts';
@@ -44,7 +44,13 @@ export interface RunContext {
   scheduleStart: number;
 }
 
-export const DEFAULT_WORKLOAD: WorkloadOptions = { workers: [{ group: 0, f: 'add', processes: 2, rate: 200 }] };
+/** Default workload: a Sentinel-routed set writer, plus a light reader on replicas (staleness sample). */
+export const DEFAULT_WORKLOAD: WorkloadOptions = {
+  workers: [
+    { group: 0, f: 'add', processes: 2, rate: 200 },
+    { group: 0, f: 'read', processes: 1, rate: 20 },
+  ],
+};
 
 /** Notes for the report when settings change what is measured. */
 function topologyNotes(o: TopologyOptions): string[] {
@@ -181,6 +187,7 @@ export function defaultChecks(ctx: { scenario: Scenario; faultStart: number; hea
     }),
     withOpts(writeLoss, { allowLoss: s.allowLoss ?? false }),
     withOpts(splitBrain, {}),
+    ...((s.workload ?? DEFAULT_WORKLOAD).workers.some((w) => w.f === 'read') ? [withOpts(replicaReads, {})] : []),
   ];
 }
 
