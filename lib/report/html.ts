@@ -328,7 +328,7 @@ ${topology(s)}
 </section>`;
 }
 
-const PAGE_CSS = `
+export const PAGE_CSS = `
 :root { --fg:#1f2328; --dim:#656d76; --line:#d0d7de; --bg:#ffffff; --soft:#f6f8fa; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); margin: 0; padding: 16px 24px 48px; }

@@ -1,0 +1,190 @@
+/**
+ * `sentinel-chaos compare`: the same scenarios, same seed, on two or more image variants —
+ * interleaved (scenario 1 on every variant, then scenario 2, ...) so drift of a shared machine
+ * spreads over all variants — then each variant's run report and the comparison with its verdict.
+ * `--from` compares report folders already written instead.
+ */
+import path from 'node:path';
+import { ConfigError, describeSource, type HarnessConfig, type Images } from '../config.ts';
+import { buildComparison } from '../compare/build.ts';
+import type { ComparisonReport, ScenarioOutcome, Variant } from '../compare/model.ts';
+import { outcomeOf, outcomeOfRecord, variantLabels } from '../compare/outcome.ts';
+import { readResultsJson } from '../compare/read-report.ts';
+import { writeComparison } from '../compare/write.ts';
+import { machineInfo } from '../report/run-report.ts';
+import { writeRunReport } from '../report/write-report.ts';
+import { ChaosRun } from '../scenario/chaos-run.ts';
+import { UsageError, type Parsed } from './args.ts';
+import { progressPrinter, type CliContext } from './context.ts';
+import { interrupted, SIGNAL_EXIT, watchInterrupts } from './interrupt.ts';
+import { preflightImages, type ImageNeed } from './preflight.ts';
+import { configFrom, resultLine, runIdFrom } from './run.ts';
+import { select } from './select.ts';
+import { randomSeed, suiteSettingsFrom } from './settings.ts';
+import { EXIT } from './spec.ts';
+
+export interface VariantSpec {
+  redisImage: string;
+  sentinelImage: string;
+}
+
+/**
+ * Variants from the configured images: "IMAGE" runs redis nodes and sentinels on IMAGE (or the sentinels
+ * on `fixedSentinel` if given); "IMAGE+SENTINEL" runs the sentinels on SENTINEL.
+ */
+export function parseVariants(images: readonly string[], fixedSentinel?: string): VariantSpec[] {
+  return images.map((spec) => {
+    const [redis, sentinel] = spec.split('+');
+    return { redisImage: redis ?? spec, sentinelImage: sentinel ?? fixedSentinel ?? redis ?? spec };
+  });
+}
+
+const NOTES = [
+  'Each figure is one run per variant on this machine: differences of a few hundred ms are within run-to-run noise on a busy host; re-run a regression before trusting it.',
+];
+
+function sentinelNote(c: HarnessConfig): string[] {
+  return c.sentinelDebug ? ['Every variant ran with SENTINEL DEBUG info-period 1000 publish-period 500 (shortens Sentinel internal periods; --no-sentinel-debug turns it off).'] : [];
+}
+
+async function compareFrom(dirs: string[], cfg: HarnessConfig, id: string, ctx: CliContext): Promise<{ report: ComparisonReport; dir: string }> {
+  const dir = path.resolve(ctx.cwd, cfg.reportDir ?? path.join('reports', `compare-${id}`));
+  const reads = await Promise.all(dirs.map(async (d) => ({ d: path.resolve(ctx.cwd, d), r: await readResultsJson(path.resolve(ctx.cwd, d)) })));
+  const imagesOf = (r: (typeof reads)[number]['r']): VariantSpec & { toxiproxyImage: string } => {
+    const t = r.scenarios[0]?.topology;
+    const cfgImages = (r.config as { topology?: { images?: Partial<Images> } })?.topology?.images;
+    const redis = t?.redisImage ?? cfgImages?.redis ?? 'unknown';
+    return { redisImage: redis, sentinelImage: t?.sentinelImage ?? cfgImages?.sentinel ?? redis, toxiproxyImage: t?.toxiproxyImage ?? cfgImages?.toxiproxy ?? 'unknown' };
+  };
+  const used = new Set<string>();
+  const variants: Variant[] = reads.map(({ d, r }) => {
+    const base = path.basename(d);
+    let label = base;
+    for (let i = 2; used.has(label); i++) label = `${base}-${i}`;
+    used.add(label);
+    return { label, ...imagesOf(r), serverVersion: null, report: path.relative(dir, path.join(d, 'index.html')), runId: r.runId };
+  });
+  const seeds = new Set(reads.map(({ r }) => r.seed));
+  const notes = [...NOTES];
+  if (seeds.size > 1) notes.push(`The reports were run with different seeds (${[...seeds].join(', ')}): fault schedules with jitter differ.`);
+  const outcomes = reads.map(({ r }) => {
+    const list = r.scenarios.map(outcomeOfRecord);
+    return cfg.scenarios.length ? list.filter((o) => cfg.scenarios.includes(o.id) || o.tags.some((t) => cfg.scenarios.includes(t))) : list;
+  });
+  const first = reads[0]?.r;
+  const report = buildComparison({
+    id,
+    startedAt: reads.map(({ r }) => r.startedAt).sort()[0] ?? new Date().toISOString(),
+    finishedAt: reads.map(({ r }) => r.finishedAt).sort().pop() ?? new Date().toISOString(),
+    seed: seeds.size === 1 ? (first?.seed ?? null) : null,
+    machine: first?.machine ?? null,
+    thresholds: cfg.thresholds,
+    variants,
+    outcomes,
+    notes,
+  });
+  return { report, dir };
+}
+
+export async function compareCommand(p: Parsed, ctx: CliContext): Promise<number> {
+  const cfg = configFrom(p, ctx);
+  const id = runIdFrom(p, ctx);
+  const from = (p.values['from'] as string[] | undefined) ?? [];
+  const progress = progressPrinter(ctx);
+  let result: { report: ComparisonReport; dir: string };
+  if (from.length > 0) {
+    if (cfg.sources.compareImages === 'cli') throw new UsageError('use either --image (run the scenarios) or --from (compare existing reports), not both. Fix: drop one of them');
+    if (from.length < 2) throw new UsageError(`compare --from needs at least two report folders, got ${from.length}. Fix: pass --from BASELINE_DIR --from CANDIDATE_DIR`);
+    result = await compareFrom(from, cfg, id, ctx);
+  } else {
+    result = await compareRun(cfg, id, ctx, progress);
+  }
+  const { report, dir } = result;
+  const out = await writeComparison(report, { dir, warn: ctx.err });
+  for (const s of report.scenarios) {
+    for (const f of s.findings) progress(`${f.regression ? 'REGRESSION' : f.kind}: ${f.variant} ${f.scenario}: ${f.message}`);
+  }
+  progress(report.summary);
+  progress(`comparison: ${path.join(out.dir, 'index.html')}`);
+  ctx.out(path.join(out.dir, 'index.html'));
+  const signal = interrupted();
+  if (signal) return SIGNAL_EXIT[signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'];
+  return report.verdict === 'no-regression' ? EXIT.ok : EXIT.failed;
+}
+
+async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progress: (m: string) => void): Promise<{ report: ComparisonReport; dir: string }> {
+  const fixedSentinel = cfg.sources.sentinelImage === 'default' || cfg.sources.sentinelImage === 'provisioning' ? undefined : cfg.images.sentinel;
+  const specs = parseVariants(cfg.compareImages, fixedSentinel);
+  if (specs.length < 2) {
+    throw new ConfigError(
+      `compare needs at least two images, got ${specs.length}${specs.length ? ` (${cfg.compareImages.join(', ')})` : ''}. Fix: pass --image BASELINE --image CANDIDATE (or SC_COMPARE_IMAGES=a,b, or "compareImages" in the config file)`,
+    );
+  }
+  const all = await ctx.catalogue();
+  const scenarios = select(all, cfg.scenarios, describeSource('scenarios', cfg.sources.scenarios));
+  const where = describeSource('compareImages', cfg.sources.compareImages);
+  const needs: ImageNeed[] = [
+    ...specs.flatMap((v): ImageNeed[] => [
+      { image: v.redisImage, role: 'redis nodes', source: where, option: '--image' },
+      { image: v.sentinelImage, role: 'sentinels', source: fixedSentinel ? describeSource('sentinelImage', cfg.sources.sentinelImage) : where, option: fixedSentinel ? '--sentinel-image' : '--image' },
+    ]),
+    { image: cfg.images.toxiproxy, role: 'toxiproxy sidecars', source: describeSource('toxiproxyImage', cfg.sources.toxiproxyImage), option: '--toxiproxy-image' },
+  ];
+  if (scenarios.length > 0) await preflightImages(needs, progress);
+
+  const dir = path.resolve(ctx.cwd, cfg.reportDir ?? path.join('reports', `compare-${id}`));
+  const seed = cfg.seed ?? randomSeed();
+  const labels = variantLabels(specs);
+  const startedAt = new Date().toISOString();
+  const runs = specs.map((v, i) => {
+    const label = labels[i] ?? `variant-${i + 1}`;
+    const images: Images = { redis: v.redisImage, sentinel: v.sentinelImage, toxiproxy: cfg.images.toxiproxy };
+    return { label, images, run: new ChaosRun(suiteSettingsFrom(cfg, { runId: `${id}-${label}`, seed, reportDir: path.join(dir, label), images }), progress) };
+  });
+  progress(`compare ${id}: ${scenarios.length} scenario(s) × ${runs.length} variants (${labels.join(' vs ')}), seed ${seed}; baseline ${labels[0]}`);
+  let step = 0;
+  watchInterrupts(progress);
+  for (const s of scenarios) {
+    for (const r of runs) {
+      if (interrupted()) break;
+      step++;
+      progress(`[${step}/${scenarios.length * runs.length}] ${s.id} on ${r.label}`);
+      progress(resultLine(await r.run.run(s)));
+    }
+  }
+  const variants: Variant[] = [];
+  const outcomes: ScenarioOutcome[][] = [];
+  for (const r of runs) {
+    const report = r.run.report();
+    report.config = { ...report.config, images: r.images, compare: id };
+    let reportPath: string | null = null;
+    try {
+      const out = await writeRunReport(report, { dir: path.join(dir, r.label), latest: false, warn: ctx.err });
+      reportPath = path.relative(dir, path.join(out.dir, 'index.html'));
+    } catch (e) {
+      ctx.err(`sentinel-chaos: could not write the run report of ${r.label}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    variants.push({
+      label: r.label,
+      redisImage: r.images.redis,
+      sentinelImage: r.images.sentinel,
+      toxiproxyImage: r.images.toxiproxy,
+      serverVersion: null,
+      report: reportPath,
+      runId: report.runId,
+    });
+    outcomes.push(r.run.results.map(outcomeOf));
+  }
+  const report = buildComparison({
+    id,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    seed,
+    machine: machineInfo(),
+    thresholds: cfg.thresholds,
+    variants,
+    outcomes,
+    notes: [...NOTES, ...sentinelNote(cfg)],
+  });
+  return { report, dir };
+}

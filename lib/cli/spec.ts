@@ -1,0 +1,190 @@
+/**
+ * The command-line interface as data: every command, its options and positionals. Parsing
+ * (args.ts) and --help (help.ts) are both driven by this table, so they cannot disagree.
+ * Options that are settings (images, seed, ...) come from CONFIG_KEYS in lib/config.ts, so the
+ * option, the environment variable and the config-file key of a setting are one entry.
+ */
+import { CONFIG_KEYS, type ConfigKey } from '../config.ts';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  short?: string;
+  /** Value placeholder for --help, e.g. "IMAGE". */
+  value?: string;
+  help: string;
+  /** The setting this option gives (its env variable and config key are shown in --help). */
+  config?: ConfigKey;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  description: string[];
+  options: Record<string, OptionSpec>;
+  positionals?: { name: string; help: string; min: number };
+  examples: string[];
+}
+
+const PLACEHOLDER: Partial<Record<ConfigKey, string>> = {
+  redisImage: 'IMAGE',
+  sentinelImage: 'IMAGE',
+  toxiproxyImage: 'IMAGE',
+  scenarios: 'IDS',
+  seed: 'N',
+  reportDir: 'DIR',
+  downAfterMs: 'MS',
+  failoverTimeoutMs: 'MS',
+  compareImages: 'IMAGE[+SENTINEL_IMAGE]',
+  maxSlowerPct: 'PCT',
+  maxSlowerMs: 'MS',
+  maxNewLoss: 'N',
+};
+
+function setting(key: ConfigKey, help?: string): [string, OptionSpec] {
+  const k = CONFIG_KEYS[key];
+  const spec: OptionSpec = {
+    type: k.kind === 'bool' ? 'boolean' : 'string',
+    help: help ?? k.help,
+    config: key,
+    ...(k.kind === 'list' ? { multiple: true } : {}),
+  };
+  const value = PLACEHOLDER[key];
+  if (value !== undefined) spec.value = value;
+  return [k.cli, spec];
+}
+
+const HELP: [string, OptionSpec] = ['help', { type: 'boolean', short: 'h', help: 'show this help' }];
+const CONFIG: [string, OptionSpec] = ['config', { type: 'string', value: 'FILE', help: 'JSON config file (also SC_CONFIG); see "Configuration" in sentinel-chaos --help' }];
+const RUN_ID: [string, OptionSpec] = ['run-id', { type: 'string', value: 'ID', help: 'run id (letters, digits, . _ -; default: the start time, or SC_RUN_ID)' }];
+
+const SCENARIO_SETTINGS: [string, OptionSpec][] = [
+  setting('scenarios'),
+  setting('seed'),
+  setting('reportDir'),
+  setting('downAfterMs'),
+  setting('failoverTimeoutMs'),
+  setting('sentinelDebug'),
+];
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'run',
+    summary: 'run the scenario catalogue (or a subset) and write the report',
+    usage: 'sentinel-chaos run [options]',
+    description: [
+      'Runs each selected scenario on a fresh topology (1 master, replicas, sentinels, a toxiproxy sidecar per node),',
+      'writes reports/<run id>/ (index.html, results.json, junit.xml, summary.md, history/) and points reports/latest at it.',
+      'Progress goes to stderr; the path of index.html to stdout. Exit 1 if any scenario failed or did not complete.',
+      'A --sentinel-image different from --redis-image runs a mixed-version topology.',
+    ],
+    options: Object.fromEntries([
+      setting('redisImage'),
+      setting('sentinelImage'),
+      setting('toxiproxyImage'),
+      ...SCENARIO_SETTINGS,
+      ['shard', { type: 'string', value: 'I/N', help: 'run only the I-th of N deterministic, duration-balanced parts of the selection (default report dir reports/<run id>-shard-I-of-N)' }],
+      RUN_ID,
+      CONFIG,
+      HELP,
+    ]),
+    examples: [
+      'sentinel-chaos run --scenarios quick',
+      'sentinel-chaos run --redis-image redis:7.0.15 --sentinel-image redis:7.4.2 --seed 42',
+      'sentinel-chaos run --shard 1/2 --run-id ci-123',
+    ],
+  },
+  {
+    name: 'compare',
+    summary: 'run the same scenarios on two or more server images and judge regressions',
+    usage: 'sentinel-chaos compare --image BASELINE --image CANDIDATE [--image ...] [options]\n       sentinel-chaos compare --from REPORT_DIR --from REPORT_DIR [...]',
+    description: [
+      'Pre-upgrade verification. Runs every selected scenario on each image (interleaved, same seed), writes each',
+      "variant's run report and a comparison to reports/compare-<id>/ (index.html, comparison.json, summary.md),",
+      'and points reports/latest-compare at it. The first image is the baseline. A candidate REGRESSES when, on any',
+      'scenario: a judged failover phase (promotion, client recovery) is slower by more than --max-slower-pct AND',
+      'more than --max-slower-ms; more acknowledged writes are lost than the baseline plus --max-new-loss; or it fails',
+      'where the baseline passed. Exit 0: no regression; 1: regression, or inconclusive (the baseline did not complete).',
+      'IMAGE+SENTINEL_IMAGE runs that variant with different sentinels; --sentinel-image keeps every variant\'s',
+      'sentinels on one image (a mixed-version topology: upgrade the servers, not the sentinels).',
+      '--from compares report folders already written by `run` (e.g. merged CI shards) without running anything.',
+    ],
+    options: Object.fromEntries([
+      setting('compareImages'),
+      setting('sentinelImage', 'keep the sentinels of every variant on this image (default: each variant\'s own)'),
+      setting('toxiproxyImage'),
+      ...SCENARIO_SETTINGS.map(([n, s]): [string, OptionSpec] => (n === 'report-dir' ? [n, { ...s, help: 'comparison folder (default reports/compare-<id>)' }] : [n, s])),
+      setting('maxSlowerPct'),
+      setting('maxSlowerMs'),
+      setting('maxNewLoss'),
+      ['from', { type: 'string', multiple: true, value: 'DIR', help: 'compare existing report folders (repeat; the first is the baseline) instead of running' }],
+      RUN_ID,
+      CONFIG,
+      HELP,
+    ]),
+    examples: [
+      'sentinel-chaos compare --scenarios kill-master --image redis:7.0.15 --image valkey/valkey:9.0',
+      'sentinel-chaos compare --image redis:7.2 --image redis:7.4.2 --sentinel-image redis:7.2 --max-slower-ms 1000',
+      'sentinel-chaos compare --from reports/merged-redis-7.0.15 --from reports/merged-valkey-9.0',
+    ],
+  },
+  {
+    name: 'list',
+    summary: 'list the scenarios with their tags',
+    usage: 'sentinel-chaos list [--scenarios IDS] [--json]',
+    description: ['Prints id, tags, workload duration and title of each scenario (or of the selection), then every tag with its count.'],
+    options: Object.fromEntries([
+      setting('scenarios', 'only these scenario ids or tags'),
+      ['json', { type: 'boolean', help: 'print JSON (id, title, tags, description, expectation, durationMs)' }],
+      CONFIG,
+      HELP,
+    ]),
+    examples: ['sentinel-chaos list', 'sentinel-chaos list --scenarios quick --json'],
+  },
+  {
+    name: 'merge',
+    summary: 'merge per-shard report folders into one report',
+    usage: 'sentinel-chaos merge --out DIR SHARD_DIR [SHARD_DIR...]',
+    description: [
+      'Reads results.json and history/*.json of each folder written by `run --shard` and writes one report',
+      '(index.html, results.json, junit.xml, summary.md, history/) to --out, pointing `latest` next to it.',
+      'Exit 1 if any merged scenario failed or did not complete.',
+    ],
+    options: Object.fromEntries([
+      ['out', { type: 'string', value: 'DIR', help: 'the merged report folder (required)' }],
+      ['run-id', { type: 'string', value: 'ID', help: "run id of the merged report (default: the shards' common run id)" }],
+      HELP,
+    ]),
+    positionals: { name: 'SHARD_DIR', help: 'report folders to merge', min: 1 },
+    examples: ['sentinel-chaos merge --out reports/merged reports/ci-123-shard-1-of-2 reports/ci-123-shard-2-of-2'],
+  },
+  {
+    name: 'cleanup',
+    summary: 'remove every container and network labelled sentinel-chaos',
+    usage: 'sentinel-chaos cleanup [--dry-run] [--only-orphans]',
+    description: [
+      'Removes what interrupted or crashed runs left behind: every container (nodes before their sidecars) and',
+      'network with the label sentinel-chaos, printing each. This includes those of runs still in progress',
+      'unless --only-orphans is given.',
+    ],
+    options: Object.fromEntries([
+      ['dry-run', { type: 'boolean', help: 'only print what would be removed' }],
+      ['only-orphans', { type: 'boolean', help: 'keep topologies whose owning process is still running on this machine' }],
+      HELP,
+    ]),
+    examples: ['sentinel-chaos cleanup', 'sentinel-chaos cleanup --dry-run'],
+  },
+];
+
+export function command(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+export const EXIT = {
+  ok: 0,
+  /** A scenario failed or did not complete; a regression; an inconclusive comparison. */
+  failed: 1,
+  /** Bad usage or configuration: nothing was started. */
+  usage: 2,
+} as const;

