@@ -1,12 +1,10 @@
 /**
- * Settings for a run of the catalogue, from the environment (the CLI sets the same variables):
- *   SC_SCENARIOS   comma-separated scenario ids or tags to run (default: all)
- *   SC_SEED        seed for fault schedules (default: random, recorded in the report)
- *   SC_REPORT_DIR  report folder (default: reports/<run id>)
- *   SC_SENTINEL_DEBUG  "off" to keep Sentinel's default internal periods (default: info-period 1000, publish-period 500)
- *   SC_DOWN_AFTER_MS / SC_FAILOVER_TIMEOUT_MS  override the timings of every scenario
+ * Settings for a run of the catalogue. The Mocha suite (`npm run chaos`) and the CLI read the same
+ * configuration (lib/config.ts: command line > SC_* environment > SC_CONFIG file > provisioning file >
+ * defaults), e.g. SC_SCENARIOS (ids or tags), SC_SEED, SC_REPORT_DIR, SC_SENTINEL_DEBUG=off,
+ * SC_DOWN_AFTER_MS / SC_FAILOVER_TIMEOUT_MS (for scenarios that do not set their own), SC_REDIS_IMAGE ...
  */
-import { ConfigError } from '../config.ts';
+import { ConfigError, loadConfig, type HarnessConfig, type Images } from '../config.ts';
 import type { TopologyOptions } from '../topology/options.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -24,30 +22,26 @@ export function newRunId(date = new Date()): string {
   return date.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
 }
 
-function intEnv(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`invalid ${name}=${raw}: must be an integer >= ${min}`);
-  return n;
+/** The topology options a configuration implies for every scenario (a scenario's own settings win). */
+export function topologyFrom(c: HarnessConfig, images: Images = c.images): Partial<TopologyOptions> {
+  return {
+    images: { ...images },
+    sentinelDebug: c.sentinelDebug ? { ...DEFAULT_SENTINEL_DEBUG } : {},
+    ...(c.downAfterMs !== undefined ? { downAfterMs: c.downAfterMs } : {}),
+    ...(c.failoverTimeoutMs !== undefined ? { failoverTimeoutMs: c.failoverTimeoutMs } : {}),
+  };
 }
 
+/** Suite settings from the environment (and SC_CONFIG file); throws a one-line ConfigError on bad input. */
 export function suiteSettings(env: NodeJS.ProcessEnv = process.env): SuiteSettings {
+  const c = loadConfig({ env });
   const runId = env['SC_RUN_ID'] || newRunId();
-  const seed = intEnv(env, 'SC_SEED', 0) ?? Math.floor(Math.random() * 2 ** 31);
-  const debug = env['SC_SENTINEL_DEBUG'] === 'off' ? {} : DEFAULT_SENTINEL_DEBUG;
-  const downAfterMs = intEnv(env, 'SC_DOWN_AFTER_MS', 100);
-  const failoverTimeoutMs = intEnv(env, 'SC_FAILOVER_TIMEOUT_MS', 100);
   return {
     runId,
-    seed,
-    reportDir: env['SC_REPORT_DIR'] || `reports/${runId}`,
-    topology: {
-      sentinelDebug: debug,
-      ...(downAfterMs !== undefined ? { downAfterMs } : {}),
-      ...(failoverTimeoutMs !== undefined ? { failoverTimeoutMs } : {}),
-    },
-    selection: (env['SC_SCENARIOS'] ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    seed: c.seed ?? Math.floor(Math.random() * 2 ** 31),
+    reportDir: c.reportDir ?? `reports/${runId}`,
+    topology: topologyFrom(c),
+    selection: c.scenarios,
   };
 }
 
