@@ -7,6 +7,7 @@ import { machineInfo, type RunReport } from '../report/run-report.ts';
 import { writeRunReport } from '../report/write-report.ts';
 import type { ScenarioResult } from '../model.ts';
 import { runScenario } from './runner.ts';
+import { redactSecrets } from './redact.ts';
 import type { Scenario } from './scenario.ts';
 import type { SuiteSettings } from './suite.ts';
 
@@ -41,7 +42,8 @@ export class ChaosRun {
       finishedAt: new Date().toISOString(),
       seed: this.settings.seed,
       machine: machineInfo(),
-      config: { topology: this.settings.topology, selection: this.settings.selection, reportDir: this.settings.reportDir },
+      // Run-level options may carry auth: the report shows the configuration with secrets redacted.
+      config: redactSecrets({ topology: this.settings.topology, selection: this.settings.selection, reportDir: this.settings.reportDir }),
       scenarios: this.results,
     };
   }
