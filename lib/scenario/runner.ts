@@ -103,7 +103,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
   let topology: StartedSentinelTopology | undefined;
   const events = new SentinelEventRecorder();
   const poller = new RolePoller(100);
-  const workload = new Workload(s.workload ?? DEFAULT_WORKLOAD);
+  const workload = new Workload({ random: rng(o.seed ^ 0x5eed), ...(s.workload ?? DEFAULT_WORKLOAD) });
   const steps: { step: Step; record?: FaultRecord }[] = s.schedule.map((step) => ({ step }));
   let healAt = t0;
   try {

@@ -77,7 +77,7 @@ function installHandlers(): void {
       if (stopping) return;
       stopping = true;
       process.stderr.write(`\nsentinel-chaos: ${signal} received, removing ${live.size} topology(ies) ...\n`);
-      const hardExit = setTimeout(() => process.exit(code), 30_000);
+      const hardExit = setTimeout(() => process.exit(code), 45_000);
       hardExit.unref();
       void teardown().finally(() => process.exit(code));
     });

@@ -34,6 +34,8 @@ export interface WorkloadOptions {
   maxDurationMs?: number;
   /** Hard bound on the number of operations. @default 2000000 */
   maxOps?: number;
+  /** Random source for the processes' start offsets (the runner passes one seeded from the run's seed). @default Math.random */
+  random?: () => number;
 }
 
 export function setKey(prefix = 'chaos'): string {
@@ -70,7 +72,7 @@ export class Workload {
   private nextProcess = 0;
 
   constructor(options: WorkloadOptions) {
-    this.options = { commandTimeoutMs: 500, keyPrefix: 'chaos', maxDurationMs: 120_000, maxOps: 2_000_000, ...options };
+    this.options = { commandTimeoutMs: 500, keyPrefix: 'chaos', maxDurationMs: 120_000, maxOps: 2_000_000, random: Math.random, ...options };
   }
 
   get setKey(): string {
@@ -111,7 +113,7 @@ export class Workload {
   }
 
   private async runProcess(w: WorkerSpec, client: Redis, intervalMs: number, process: number): Promise<void> {
-    let due = now() + Math.random() * intervalMs;
+    let due = now() + this.options.random() * intervalMs;
     let seq = 0;
     const via: Op['via'] = w.via === undefined || w.via === 'sentinel' ? 'sentinel' : `direct:${w.via.node}`;
     const f = w.f ?? 'add';
