@@ -1,5 +1,6 @@
 /** Shared shape of the faults that act on a node's container through the Docker API. */
 import type { StartedSentinelTopology } from '../topology/topology.ts';
+import { waitFor } from '../clock.ts';
 import { containerState, type ContainerAction } from '../topology/docker.ts';
 import { resolveTarget, type Fault, type Target } from './fault.ts';
 
@@ -30,15 +31,41 @@ export abstract class ContainerFault implements Fault {
   }
 }
 
-/** Start a node's container again if it is not running (idempotent). */
+/**
+ * Start a node's container again if it is not running (idempotent). A restarted sentinel gets the topology's
+ * `SENTINEL DEBUG` settings again: they live in memory only, and a sentinel without them would run on
+ * different periods than the others and than the report says.
+ */
 export async function ensureRunning(t: StartedSentinelTopology, node: string): Promise<void> {
   const id = t.node(node).container.getId();
   const s = await containerState(id);
   if (s.paused) await t.act(node, 'unpause');
-  else if (!s.running) await t.act(node, 'start');
+  else if (!s.running) {
+    await t.act(node, 'start');
+    await restoreSentinelDebug(t, node);
+  }
 }
 
-export async function actIf(t: StartedSentinelTopology, node: string, action: ContainerAction, when: (s: { running: boolean; paused: boolean }) => boolean): Promise<void> {
+/** Re-send the topology's SENTINEL DEBUG settings to a (restarted) sentinel; a no-op for redis nodes. */
+export async function restoreSentinelDebug(t: StartedSentinelTopology, node: string): Promise<void> {
+  const debug = Object.entries(t.options.sentinelDebug);
+  if (t.spec(node).kind !== 'sentinel' || debug.length === 0) return;
+  await waitFor(
+    `${node} to accept SENTINEL DEBUG after its restart`,
+    () => t.adminCall(node, 'SENTINEL', 'DEBUG', ...debug.flatMap(([k, v]) => [k, v])).then(() => true),
+    {
+      timeoutMs: 5000,
+      intervalMs: 50,
+    },
+  );
+}
+
+export async function actIf(
+  t: StartedSentinelTopology,
+  node: string,
+  action: ContainerAction,
+  when: (s: { running: boolean; paused: boolean }) => boolean,
+): Promise<void> {
   const s = await containerState(t.node(node).container.getId());
   if (when(s)) await t.act(node, action);
 }

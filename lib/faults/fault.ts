@@ -2,6 +2,7 @@
  * A fault (Jepsen's nemesis): inject and heal. `heal` is idempotent and safe when nothing was injected.
  * Faults are small and know nothing about schedules or recording: see schedule.ts and nemesis.ts.
  */
+import { withTimeout } from '../clock.ts';
 import type { StartedSentinelTopology } from '../topology/topology.ts';
 
 export interface Fault {
@@ -20,16 +21,40 @@ export interface Fault {
 /** A node name, or a role resolved when the fault is injected ("master" = the master the sentinels report). */
 export type Target = string | 'master' | 'replica';
 
-/** Resolve a target to a node name at injection time. */
+/** How long a sentinel may take to answer when a target is resolved; a dead one must not delay the fault. */
+const RESOLVE_TIMEOUT_MS = 500;
+
+/**
+ * Resolve a target to a node name at injection time. "master" is the address most live sentinels report;
+ * sentinels that do not answer within 500 ms (e.g. killed by an earlier step) are left out rather than
+ * waited for.
+ */
 export async function resolveTarget(t: StartedSentinelTopology, target: Target): Promise<string> {
   if (target !== 'master' && target !== 'replica') {
     t.spec(target);
     return target;
   }
-  const { master } = await t.sentinelsMaster();
+  const master = await reportedMaster(t);
   if (!master) throw new Error('no master agreed by the sentinels');
   if (target === 'master') return master;
   const replica = t.redisNames().find((n) => n !== master);
   if (!replica) throw new Error('no replica');
   return replica;
+}
+
+async function reportedMaster(t: StartedSentinelTopology): Promise<string | undefined> {
+  const answers = await Promise.all(
+    t.sentinelNames().map(async (s) => {
+      try {
+        const call = t.adminCall<[string, string] | null>(s, 'SENTINEL', 'get-master-addr-by-name', t.masterName);
+        const r = await withTimeout(call, RESOLVE_TIMEOUT_MS, `${s} to answer`);
+        return r ? t.nameOf(r[0], r[1]) : undefined;
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  const counts = new Map<string, number>();
+  for (const a of answers) if (a) counts.set(a, (counts.get(a) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }

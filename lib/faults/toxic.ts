@@ -1,6 +1,12 @@
 /**
  * A toxiproxy toxic on chosen links and directions: latency (+jitter), bandwidth, timeout, reset_peer,
  * slicer, slow_close, limit_data. Links are directed (see links.ts); `linksOf` helps pick a node's links.
+ *
+ * Caution (toxiproxy 2.12): a toxic that delays data (latency, bandwidth, slicer) can hang the toxiproxy API
+ * when it is removed if the receiving end of its stream closed while it held data — its goroutine blocks
+ * forever handing the data on, and removal (or reset) waits for it. Put delaying toxics on the stream whose
+ * receiver stays up: `upstream` (towards the server) on links into a server that is not killed or demoted
+ * while the toxic is on.
  */
 import type { StartedSentinelTopology } from '../topology/topology.ts';
 import type { Fault } from './fault.ts';
@@ -19,7 +25,9 @@ export class Toxic implements Fault {
     this.toxic = toxic;
     this.links = links;
     this.kind = toxic.type;
-    const attrs = Object.entries(toxic.attributes).map(([k, v]) => `${k}=${v}`).join(' ');
+    const attrs = Object.entries(toxic.attributes)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
     this.name = opts.name ?? `${toxic.type} ${attrs} (${toxic.stream})`;
     this.targets = Array.isArray(links) ? [...new Set(links.flatMap((l) => [l.from, l.to]))] : [];
     this.detail = { ...toxic.attributes, stream: toxic.stream, toxicity: toxic.toxicity ?? 1 };

@@ -1,8 +1,14 @@
 /**
- * The few Docker operations the harness needs, on top of testcontainers' runtime client.
+ * The few Docker operations the harness needs, straight on the Docker API (dockerode, from testcontainers'
+ * runtime client, which finds the engine: DOCKER_HOST, docker contexts, Docker Desktop, ...).
  * Every container and network carries the LABEL so `sentinel-chaos cleanup` can find leftovers.
+ *
+ * Containers are created and started here rather than through testcontainers' GenericContainer: a topology
+ * starts 12 of them, and GenericContainer runs a fixed sequence per container (image check, create, copy,
+ * start, inspect, a followed log stream for its wait strategy) that cannot be reordered; the bring-up
+ * (topology.ts) needs to create everything first, start in dependency order and probe readiness itself.
  */
-import { GenericContainer, getContainerRuntimeClient, ImageName, type ContainerRuntimeClient } from 'testcontainers';
+import { getContainerRuntimeClient, ImageName, type ContainerRuntimeClient } from 'testcontainers';
 import { ConfigError } from '../config.ts';
 
 export const LABEL = 'sentinel-chaos';
@@ -12,26 +18,167 @@ export const LABEL_PID = 'sentinel-chaos.pid';
 // Ryuk (testcontainers' reaper) needs an image pull; the harness tears down everything itself.
 process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
 
-/** A GenericContainer whose published ports bind to 127.0.0.1 only. */
-export class LoopbackContainer extends GenericContainer {
-  protected override async beforeContainerCreated(): Promise<void> {
-    const bindings = this.hostConfig.PortBindings as Record<string, { HostIp?: string; HostPort?: string }[]> | undefined;
-    for (const list of Object.values(bindings ?? {})) for (const b of list) b.HostIp = '127.0.0.1';
+type Dockerode = ContainerRuntimeClient['container']['dockerode'];
+export type CreateOptions = Parameters<Dockerode['createContainer']>[0];
+export type ContainerInspect = Awaited<ReturnType<ReturnType<Dockerode['getContainer']>['inspect']>>;
+
+/** A created container: its id and name, and (once started and inspected) its published ports. */
+export class ContainerHandle {
+  private readonly id: string;
+  private readonly name: string;
+  private readonly ports = new Map<number, number>();
+
+  constructor(id: string, name: string) {
+    this.id = id;
+    this.name = name;
+  }
+  getId(): string {
+    return this.id;
+  }
+  getName(): string {
+    return this.name;
+  }
+  /** Published ports always bind to the loopback interface. */
+  getHost(): string {
+    return '127.0.0.1';
+  }
+  /** The host port a container port is published on (known after `inspectPorts`). */
+  getMappedPort(port: number): number {
+    const p = this.ports.get(port);
+    if (p === undefined) throw new Error(`container ${this.name}: port ${port} is not published (published: ${[...this.ports.keys()].join(', ') || 'none'})`);
+    return p;
+  }
+  /** Read the host ports Docker assigned (they are assigned when the container starts). */
+  async inspectPorts(): Promise<this> {
+    const client = await docker();
+    const info = await client.container.dockerode.getContainer(this.id).inspect();
+    for (const [key, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
+      const hostPort = bindings?.find((b) => b.HostIp === '127.0.0.1')?.HostPort ?? bindings?.[0]?.HostPort;
+      if (hostPort) this.ports.set(Number(key.split('/')[0]), Number(hostPort));
+    }
+    return this;
+  }
+}
+
+/** Port bindings that publish each port on 127.0.0.1 only, on a port Docker picks. */
+export function loopbackPorts(ports: number[]): Pick<CreateOptions, 'ExposedPorts'> & { PortBindings: Record<string, { HostIp: string; HostPort: string }[]> } {
+  return {
+    ExposedPorts: Object.fromEntries(ports.map((p) => [`${p}/tcp`, {}])),
+    PortBindings: Object.fromEntries(ports.map((p) => [`${p}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]])),
+  };
+}
+
+/** Create (not start) a container. */
+export async function createContainer(opts: CreateOptions & { name: string }): Promise<ContainerHandle> {
+  const client = await docker();
+  const c = await client.container.dockerode.createContainer(opts);
+  return new ContainerHandle(c.id, opts.name);
+}
+
+export async function startContainer(id: string): Promise<void> {
+  const client = await docker();
+  await client.container.dockerode.getContainer(id).start();
+}
+
+/** An entry of an archive: a regular file with content, or a directory (no content). */
+export interface ArchiveEntry {
+  path: string;
+  mode: number;
+  content?: string;
+}
+
+/** Write files into a (created or running) container, e.g. configuration before it starts. */
+export async function putFiles(id: string, entries: ArchiveEntry[]): Promise<void> {
+  const client = await docker();
+  await client.container.dockerode.getContainer(id).putArchive(tar(entries), { path: '/' });
+}
+
+/** A minimal ustar archive of regular files and directories (what the Docker archive API takes). */
+export function tar(entries: ArchiveEntry[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const e of entries) {
+    const dir = e.content === undefined;
+    const body = Buffer.from(e.content ?? '', 'utf8');
+    const name = e.path.replace(/^\/+/, '') + (dir && !e.path.endsWith('/') ? '/' : '');
+    if (Buffer.byteLength(name) > 100) throw new Error(`tar: path too long: ${name}`);
+    const h = Buffer.alloc(512);
+    const field = (offset: number, len: number, value: string): void => void h.write(value, offset, len, 'utf8');
+    const octal = (offset: number, len: number, n: number): void => field(offset, len, `${n.toString(8).padStart(len - 1, '0')}\0`);
+    field(0, 100, name);
+    octal(100, 8, e.mode);
+    octal(108, 8, 0);
+    octal(116, 8, 0);
+    octal(124, 12, body.length);
+    octal(136, 12, Math.floor(Date.now() / 1000));
+    field(148, 8, '        ');
+    field(156, 1, dir ? '5' : '0');
+    field(257, 8, 'ustar\u000000');
+    let sum = 0;
+    for (const b of h) sum += b;
+    field(148, 8, `${sum.toString(8).padStart(6, '0')}\0 `);
+    blocks.push(h, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
+export async function createVolume(name: string, labels: Record<string, string>): Promise<string> {
+  const client = await docker();
+  await client.container.dockerode.createVolume({ Name: name, Labels: labels });
+  return name;
+}
+
+/** Remove a volume; one already gone is fine. */
+export async function removeVolume(name: string): Promise<void> {
+  const client = await docker();
+  try {
+    await client.container.dockerode.getVolume(name).remove();
+  } catch (err) {
+    if (!/no such volume|not found/i.test(String(err))) throw err;
   }
 }
 
 let clientPromise: Promise<ContainerRuntimeClient> | undefined;
 
-/** The container runtime, or one clear error naming the fix. */
+/**
+ * The container runtime, or one clear error naming the fix. An engine named by DOCKER_HOST is the only one
+ * used: testcontainers would otherwise fall back to the default socket when it is unreachable, and a run
+ * would silently go to another engine than the one asked for.
+ */
 export async function docker(): Promise<ContainerRuntimeClient> {
-  clientPromise ??= getContainerRuntimeClient().catch((err: unknown) => {
-    clientPromise = undefined;
-    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new ConfigError(
-      `no Docker engine reachable (${why}). Fix: start Docker, set DOCKER_HOST, or run scripts/docker-engine.sh ensure`,
-    );
-  });
+  clientPromise ??= getContainerRuntimeClient().then(
+    (client) => {
+      const wanted = process.env['DOCKER_HOST'];
+      if (wanted && !usesHost(client, wanted)) {
+        clientPromise = undefined;
+        throw new ConfigError(
+          `no Docker engine reachable at DOCKER_HOST=${wanted}. Fix: start Docker there, correct or unset DOCKER_HOST, or run scripts/docker-engine.sh ensure`,
+        );
+      }
+      return client;
+    },
+    (err: unknown) => {
+      clientPromise = undefined;
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      throw new ConfigError(
+        `no Docker engine reachable (${why}). Fix: start Docker, set DOCKER_HOST, or run scripts/docker-engine.sh ensure`,
+      );
+    },
+  );
   return clientPromise;
+}
+
+/** Does the client talk to the engine at `dockerHost` (unix:///path, tcp://host:port, npipe:////./pipe/x)? */
+function usesHost(client: ContainerRuntimeClient, dockerHost: string): boolean {
+  const modem = (client.container.dockerode as unknown as { modem?: { socketPath?: string; host?: string; port?: string | number } }).modem;
+  let url: URL;
+  try {
+    url = new URL(dockerHost);
+  } catch {
+    return true; // not a URL testcontainers understands either: leave the judgement to it
+  }
+  if (url.hostname === '') return modem?.socketPath === url.pathname || modem?.socketPath === dockerHost.replace(/^\w+:\/\//, '');
+  return modem?.host === url.hostname && String(modem?.port ?? '') === url.port;
 }
 
 /** Make sure an image is present: never pull one that is, and fail with one line if it can't be had. */
@@ -124,7 +271,10 @@ export async function listLabelled(filter: Record<string, string> = {}): Promise
   ];
 }
 
-/** Remove labelled leftovers: containers first, then networks. Returns what was removed. */
+/**
+ * Remove labelled leftovers: containers first, then networks and volumes. Returns the containers and
+ * networks removed (volumes are removed too, but only ever hold configuration: they are not listed).
+ */
 export async function cleanup(filter: Record<string, string> = {}): Promise<Leftover[]> {
   const found = await listLabelled(filter);
   // Nodes share their sidecar's network namespace: remove nodes before sidecars.
@@ -134,5 +284,77 @@ export async function cleanup(filter: Record<string, string> = {}): Promise<Left
   await Promise.all(nodes.map((c) => removeContainer(c.id)));
   await Promise.all(sidecars.map((c) => removeContainer(c.id)));
   for (const n of found.filter((f) => f.kind === 'network')) await removeNetwork(n.id);
+  const client = await docker();
+  const labelFilters = [LABEL, ...Object.entries(filter).map(([k, v]) => `${k}=${v}`)];
+  const volumes = (await client.container.dockerode.listVolumes({ filters: { label: labelFilters } })).Volumes ?? [];
+  await Promise.all(volumes.map((v) => removeVolume(v.Name)));
   return found;
+}
+
+/** Run a command inside a running container (no TTY multiplexing: output is stdout and stderr as printed). */
+export async function execIn(id: string, cmd: string[], timeoutMs = 10_000): Promise<{ exitCode: number | null; output: string }> {
+  const client = await docker();
+  const exec = await client.container.dockerode.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: true });
+  const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stream.destroy();
+      reject(new Error(`exec ${cmd.join(' ')}: no exit after ${timeoutMs} ms`));
+    }, timeoutMs);
+    stream.on('data', (d: Buffer) => chunks.push(d));
+    stream.on('error', (e: Error) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    stream.on('end', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  const info = await exec.inspect();
+  return { exitCode: info.ExitCode, output: Buffer.concat(chunks).toString('utf8') };
+}
+
+/** Inspect every container of a topology (by label). */
+export async function inspectTopology(topologyId: string): Promise<ContainerInspect[]> {
+  const d = (await docker()).container.dockerode;
+  const list = await d.listContainers({ all: true, filters: { label: [`${LABEL_TOPOLOGY}=${topologyId}`] } });
+  return Promise.all(list.map((c) => d.getContainer(c.Id).inspect()));
+}
+
+/** Docker events about containers carrying `label` (k=v) between two epoch-second times. */
+export async function containerEvents(label: string, sinceS: number, untilS: number): Promise<{ Action?: string; Actor?: { ID?: string } }[]> {
+  const d = (await docker()).container.dockerode;
+  const stream = (await d.getEvents({ since: sinceS, until: untilS, filters: { type: ['container'], label: [label] } })) as NodeJS.ReadableStream;
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { Action?: string; Actor?: { ID?: string } });
+}
+
+/**
+ * What is left of a topology in Docker, found both by label and by name (`sc-<id>-*` containers, network
+ * and volume `sentinel-chaos-<id>`), independent of what the harness recorded: for tests and teardown checks.
+ */
+export async function remaining(topologyId: string): Promise<string[]> {
+  const client = await docker();
+  const d = client.container.dockerode;
+  const label = [`${LABEL_TOPOLOGY}=${topologyId}`];
+  const [byLabel, byName, netsByLabel, netsByName, volsByLabel, volsByName] = await Promise.all([
+    d.listContainers({ all: true, filters: { label } }),
+    d.listContainers({ all: true, filters: { name: [`sc-${topologyId}-`] } }),
+    d.listNetworks({ filters: { label } }),
+    d.listNetworks({ filters: { name: [`sentinel-chaos-${topologyId}`] } }),
+    d.listVolumes({ filters: { label } }),
+    d.listVolumes({ filters: { name: [`sentinel-chaos-${topologyId}`] } }),
+  ]);
+  const names = [
+    ...[...byLabel, ...byName].map((c) => `container ${(c.Names[0] ?? c.Id).replace(/^\//, '')} (${c.State})`),
+    ...[...netsByLabel, ...netsByName].map((n) => `network ${n.Name}`),
+    ...[...(volsByLabel.Volumes ?? []), ...(volsByName.Volumes ?? [])].map((v) => `volume ${v.Name}`),
+  ];
+  return [...new Set(names)].sort();
 }

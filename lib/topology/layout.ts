@@ -18,6 +18,12 @@ export const REDIS_PORT = 6379;
 export const SENTINEL_PORT = 26379;
 export const ANNOUNCE_PORT_BASE = 7000;
 export const CLIENT_PORT_BASE = 9000;
+/**
+ * Where every server's files live: a volume shared by the topology's servers (written with one archive
+ * upload instead of one per container), each node in its own directory /data/<node>. It outlives a server's
+ * restart, so a killed node comes back with the config it rewrote (e.g. the master a failover gave it).
+ */
+export const DATA_DIR = '/data';
 
 export type NodeKind = 'redis' | 'sentinel';
 
@@ -96,6 +102,16 @@ export function sidecarProxies(x: NodeSpec, all: NodeSpec[], clientGroups: numbe
   return [...links, ...clients];
 }
 
+/** A node's own directory in the shared data volume (its `dir`). */
+export function nodeDir(node: Pick<NodeSpec, 'name'>): string {
+  return `${DATA_DIR}/${node.name}`;
+}
+
+/** A node's config file: /data/<node>/redis.conf or /data/<node>/sentinel.conf. */
+export function confPath(node: Pick<NodeSpec, 'name' | 'kind'>): string {
+  return `${nodeDir(node)}/${node.kind === 'redis' ? 'redis.conf' : 'sentinel.conf'}`;
+}
+
 /** /etc/hosts entries for a sidecar: every node name is local, reached through the sidecar's own proxies. */
 export function sidecarHosts(all: NodeSpec[]): { host: string; ipAddress: string }[] {
   return all.map((n) => ({ host: n.name, ipAddress: '127.0.0.1' }));
@@ -135,7 +151,7 @@ export function redisConf(node: NodeSpec, all: NodeSpec[], o: TopologyOptions): 
     `port ${node.realPort}`,
     'bind 0.0.0.0',
     'protected-mode no',
-    'dir /data',
+    `dir ${nodeDir(node)}`,
     'save ""',
     'appendonly no',
     'repl-diskless-sync yes',
@@ -168,7 +184,7 @@ export function sentinelConf(node: NodeSpec, all: NodeSpec[], o: TopologyOptions
     `port ${node.realPort}`,
     'bind 0.0.0.0',
     'protected-mode no',
-    'dir /data',
+    `dir ${nodeDir(node)}`,
     ...(o.preseed && node.runId ? [`sentinel myid ${node.runId}`] : []),
     'sentinel resolve-hostnames yes',
     'sentinel announce-hostnames yes',
@@ -192,5 +208,5 @@ export function serverBinary(image: string): string {
 
 export function nodeCommand(node: NodeSpec, image: string): string[] {
   const bin = serverBinary(image);
-  return node.kind === 'redis' ? [bin, '/data/redis.conf'] : [bin, '/data/sentinel.conf', '--sentinel'];
+  return node.kind === 'redis' ? [bin, confPath(node)] : [bin, confPath(node), '--sentinel'];
 }

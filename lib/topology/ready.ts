@@ -1,8 +1,15 @@
 /**
  * Readiness: every replica reports master_link_status:up, and every sentinel sees the master, every replica
  * and every other sentinel as healthy (no s_down / o_down / disconnected flags). Not before.
+ *
+ * The probes here also pace the bring-up (topology.ts), because Redis and Sentinel wait a whole period
+ * after a failed first attempt: a replica retries its master once per replicationCron (1 s); a sentinel
+ * reconnects a link at most once per ping-period (1 s); a sentinel that saw a replica's link down re-reads
+ * its INFO only 1 s later. So the master must answer before a replica starts, and a sentinel should first
+ * reach the redis nodes only once every replica's link is up.
  */
-import { now, waitFor } from '../clock.ts';
+import { connect } from 'node:net';
+import { now, sleep } from '../clock.ts';
 import type { StartedSentinelTopology } from './topology.ts';
 
 export interface ReadyTimings {
@@ -30,57 +37,119 @@ export function pairs(reply: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * Poll `probe` every `intervalMs` until it returns a truthy value; throws when `deadline` (epoch ms) passes
+ * or `signal` aborts, with what is still missing (from `describe`).
+ */
+export async function poll<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  opts: { deadline: number; intervalMs: number; signal?: AbortSignal; describe?: () => Promise<string> },
+): Promise<T> {
+  const started = now();
+  let lastError: unknown;
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (now() > opts.deadline) {
+      const detail = opts.describe ? await opts.describe().catch(String) : lastError instanceof Error ? lastError.message : '';
+      throw new Error(`timed out after ${Math.round(now() - started)} ms waiting for ${what}${detail ? `: ${detail}` : ''}`);
+    }
+    await sleep(opts.intervalMs, opts.signal);
+  }
+}
+
+/**
+ * Does a Redis / Sentinel server answer on host:port? Any RESP reply to PING counts (an auth error too):
+ * with Docker's userland proxy a published port accepts connections before anything listens behind it.
+ */
+export function answers(host: string, port: number, timeoutMs = 250): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port });
+    const done = (ok: boolean): void => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('error', () => done(false));
+    s.once('close', () => done(false));
+    s.once('data', (d: Buffer) => done(d[0] === 0x2b || d[0] === 0x2d));
+    s.once('connect', () => s.write('PING\r\n'));
+  });
+}
+
 const UNHEALTHY = /s_down|o_down|disconnected|failover/;
 
 /** What one sentinel still misses, or '' when it sees the whole topology healthy. */
 export async function sentinelMisses(t: StartedSentinelTopology, sentinel: string): Promise<string> {
   const m = t.masterName;
-  const master = pairs(await t.adminCall(sentinel, 'SENTINEL', 'MASTER', m));
+  const [masterReply, replicasReply, sentinelsReply] = await Promise.all([
+    t.adminCall(sentinel, 'SENTINEL', 'MASTER', m),
+    t.adminCall(sentinel, 'SENTINEL', 'REPLICAS', m),
+    t.adminCall(sentinel, 'SENTINEL', 'SENTINELS', m),
+  ]);
+  const master = pairs(masterReply);
   const expectedMaster = t.redisNames()[0];
   const missing: string[] = [];
   if (t.nameOf(master['ip'] ?? '', master['port'] ?? '') !== expectedMaster) missing.push(`master is ${master['ip']}:${master['port']}`);
   if (UNHEALTHY.test(master['flags'] ?? '')) missing.push(`master flags ${master['flags']}`);
-  const replicas = ((await t.adminCall(sentinel, 'SENTINEL', 'REPLICAS', m)) as unknown[]).map(pairs);
+  const replicas = (replicasReply as unknown[]).map(pairs);
   const okReplicas = replicas.filter((r) => !UNHEALTHY.test(r['flags'] ?? '') && r['master-link-status'] === 'ok');
   if (okReplicas.length < t.options.replicas) missing.push(`${okReplicas.length}/${t.options.replicas} replicas`);
-  const sentinels = ((await t.adminCall(sentinel, 'SENTINEL', 'SENTINELS', m)) as unknown[]).map(pairs);
+  const sentinels = (sentinelsReply as unknown[]).map(pairs);
   const okSentinels = sentinels.filter((s) => !UNHEALTHY.test(s['flags'] ?? '') && Number(s['last-ok-ping-reply'] ?? 1e9) < 5000);
   if (okSentinels.length < t.options.sentinels - 1) missing.push(`${okSentinels.length}/${t.options.sentinels - 1} other sentinels`);
   return missing.length ? `${sentinel}: ${missing.join(', ')}` : '';
 }
 
-async function replicaLinkUp(t: StartedSentinelTopology, name: string): Promise<boolean> {
+export async function replicaLinkUp(t: StartedSentinelTopology, name: string): Promise<boolean> {
   const info = parseInfo(await t.adminCall<string>(name, 'INFO', 'replication'));
   return info['role'] === 'slave' && info['master_link_status'] === 'up';
 }
 
-export async function ready(t: StartedSentinelTopology, t0: number, budgetMs: number): Promise<ReadyTimings> {
-  const deadline = now() + Math.max(budgetMs, 1000);
+/** Resolves with the time every replica's link to the master was up. */
+export async function replicationUp(t: StartedSentinelTopology, deadline: number, signal?: AbortSignal): Promise<number> {
   const replicas = t.redisNames().slice(1);
-  const replication = waitFor(
+  return poll(
     'replication (master_link_status:up on every replica)',
     async () => (await Promise.all(replicas.map((r) => replicaLinkUp(t, r)))).every(Boolean) && now(),
     {
-      timeoutMs: deadline - now(),
-      intervalMs: 20,
+      deadline,
+      intervalMs: 10,
+      ...(signal ? { signal } : {}),
       describe: async () => {
         const states = await Promise.all(replicas.map(async (r) => `${r}=${(await replicaLinkUp(t, r).catch(() => false)) ? 'up' : 'down'}`));
         return states.join(' ');
       },
     },
   );
-  const sentinels = waitFor(
+}
+
+/** Resolves with the time every sentinel saw the master, every replica and every other sentinel healthy. */
+export async function sentinelsReady(t: StartedSentinelTopology, deadline: number, signal?: AbortSignal): Promise<number> {
+  return poll(
     'sentinels to see the master, every replica and every other sentinel',
     async () => (await Promise.all(t.sentinelNames().map((s) => sentinelMisses(t, s)))).every((m) => m === '') && now(),
     {
-      timeoutMs: deadline - now(),
+      deadline,
       intervalMs: 20,
+      ...(signal ? { signal } : {}),
       describe: async () =>
         (await Promise.all(t.sentinelNames().map((s) => sentinelMisses(t, s).catch((e: unknown) => `${s}: ${String(e)}`))))
           .filter(Boolean)
           .join('; '),
     },
   );
-  const [rAt, sAt] = await Promise.all([replication, sentinels]);
+}
+
+/** Wait for both readiness conditions on a topology whose servers are all started. */
+export async function ready(t: StartedSentinelTopology, t0: number, budgetMs: number): Promise<ReadyTimings> {
+  const deadline = now() + Math.max(budgetMs, 1000);
+  const [rAt, sAt] = await Promise.all([replicationUp(t, deadline), sentinelsReady(t, deadline)]);
   return { replicationMs: rAt - t0, sentinelsMs: Math.max(rAt, sAt) - t0 };
 }

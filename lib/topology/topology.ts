@@ -3,15 +3,28 @@
  *
  * 1 master + N replicas + M sentinels, each in the network namespace of its own toxiproxy sidecar, on a
  * private Docker network per topology. See layout.ts for the link design.
+ *
+ * Bring-up order (see ready.ts for why Redis and Sentinel make order matter): every container is created
+ * up front and every sidecar started at once. The master starts as soon as its sidecar has its proxies;
+ * each replica when its sidecar is ready and the master answers. The sentinels start as soon as their own
+ * sidecars are ready, with their links to the redis nodes held closed (proxy disabled) until every
+ * replica's link is up: their first INFO of each node then already shows the replication as it is, and
+ * with `bootPingPeriodMs` they retry the closed links every 100 ms. With `bootPingPeriodMs: 0` the
+ * sentinels instead start only after the replication is up. `start()` returns when the topology is ready.
  */
 import { randomBytes } from 'node:crypto';
-import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import { availableParallelism } from 'node:os';
+import { debuglog } from 'node:util';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { Redis, type RedisOptions } from 'ioredis';
-import { now, waitFor, withTimeout } from '../clock.ts';
+import { now, sleep, waitFor } from '../clock.ts';
 import {
   clientPort,
+  confPath,
+  DATA_DIR,
+  linkProxyName,
   nodeCommand,
+  nodeDir,
   nodeSpecs,
   redisConf,
   sentinelConf,
@@ -24,20 +37,30 @@ import { defaultTopologyOptions, validateTopologyOptions, type TopologyOptions }
 import {
   cleanup,
   containerAction,
+  ContainerHandle,
+  createContainer,
   createNetwork,
+  createVolume,
   ensureImage,
   LABEL,
   LABEL_PID,
   LABEL_TOPOLOGY,
-  LoopbackContainer,
+  loopbackPorts,
+  putFiles,
   removeContainer,
   removeNetwork,
+  removeVolume,
+  startContainer,
+  type ArchiveEntry,
   type ContainerAction,
 } from './docker.ts';
 import { register, unregister } from './registry.ts';
-import { ready, type ReadyTimings } from './ready.ts';
+import { answers, pairs, poll, replicationUp, sentinelsReady, type ReadyTimings } from './ready.ts';
 
 export type Progress = (message: string) => void;
+
+/** Bring-up timeline, ms from start(): NODE_DEBUG=sentinel-chaos-topology. */
+const debug = debuglog('sentinel-chaos-topology');
 
 export class SentinelTopology {
   private readonly options: TopologyOptions = defaultTopologyOptions();
@@ -66,6 +89,7 @@ export class SentinelTopology {
     return this;
   }
 
+  /** Validate (a ConfigError before anything is created), start every container, and wait until ready. */
   async start(): Promise<StartedSentinelTopology> {
     const o = structuredClone(this.options);
     validateTopologyOptions(o);
@@ -73,25 +97,25 @@ export class SentinelTopology {
     const t0 = now();
     const progress = this.progress;
     const images = [...new Set([o.images.redis, o.images.sentinel, o.images.toxiproxy])];
-    await Promise.all(images.map(ensureImage));
     const labels = { ...o.labels, [LABEL]: 'true', [LABEL_TOPOLOGY]: id, [LABEL_PID]: String(process.pid) };
-    const networkName = `sentinel-chaos-${id}`;
-    const networkId = await createNetwork(networkName, labels);
-    const started = new StartedSentinelTopology(id, o, networkId, labels);
+    const name = `sentinel-chaos-${id}`;
+    // The network and the data volume are created while the images are checked; a failure removes them again.
+    const made = await Promise.allSettled([createNetwork(name, labels), createVolume(name, labels), Promise.all(images.map(ensureImage))]);
+    const failed = made.find((r) => r.status === 'rejected');
+    if (failed) {
+      const [network, volume] = made;
+      if (network.status === 'fulfilled') await removeNetwork(network.value).catch(() => {});
+      if (volume.status === 'fulfilled') await removeVolume(volume.value).catch(() => {});
+      throw failed.reason;
+    }
+    const networkId = (made[0] as PromiseFulfilledResult<string>).value;
+    const started = new StartedSentinelTopology(id, o, { networkId, volume: name }, labels);
     register(started);
     try {
       progress(`topology ${id}: starting ${started.specs.length} nodes and ${started.specs.length} sidecars`);
-      await withTimeout(
-        Promise.all(started.specs.map((spec) => started.startNode(spec, networkName))),
-        o.startupTimeoutMs,
-        'containers to start',
-      );
-      const containersMs = now() - t0;
-      progress(`topology ${id}: containers up in ${Math.round(containersMs)} ms; waiting for replication and sentinels`);
-      const timings = await ready(started, t0, o.startupTimeoutMs - containersMs);
-      started.readyTimings = { containersMs, ...timings };
+      const timings = await started.bringUp(name, t0);
       progress(
-        `topology ${id}: ready in ${Math.round(timings.sentinelsMs)} ms (replication ${Math.round(timings.replicationMs)} ms)`,
+        `topology ${id}: ready in ${Math.round(timings.sentinelsMs)} ms (containers ${Math.round(timings.containersMs)} ms, replication ${Math.round(timings.replicationMs)} ms)`,
       );
       return started;
     } catch (err) {
@@ -101,12 +125,15 @@ export class SentinelTopology {
   }
 }
 
+/** A container as the rest of the harness sees it. */
+export type NodeContainer = Pick<ContainerHandle, 'getId' | 'getName' | 'getHost' | 'getMappedPort'>;
+
 /** A running node: its container, its sidecar, and its toxiproxy API. */
 export interface StartedNode {
   spec: NodeSpec;
   image: string;
-  container: StartedTestContainer;
-  sidecar: StartedTestContainer;
+  container: NodeContainer;
+  sidecar: NodeContainer;
   toxiproxy: Toxiproxy;
   /** Direct (never faulted) address of the server on the host, for the harness's observers. */
   admin: { host: string; port: number };
@@ -119,14 +146,28 @@ export class StartedSentinelTopology {
   readonly id: string;
   readonly options: TopologyOptions;
   private readonly networkId: string;
+  /** The data volume every server mounts at DATA_DIR (see layout.ts). */
+  private readonly volume: string;
   private readonly labels: Record<string, string>;
   private readonly admins = new Map<string, Redis>();
+  /** Every container created, as soon as it exists (sidecar before its server), so stop() finds them all. */
+  private readonly created: { node: string; role: 'sidecar' | 'server'; handle: ContainerHandle }[] = [];
+  /** Aborted on the first bring-up failure or on stop(): the bring-up stops at its next step. */
+  private readonly abort = new AbortController();
+  private bringingUp: Promise<unknown> | undefined;
+  /**
+   * Sidecar starts, a few at a time and the master's first: Docker's work per start (network endpoint,
+   * published ports, DNS) is CPU-bound, so starting all at once only makes every one of them late, the
+   * master's included. Server starts (no network of their own) are cheap and not limited.
+   */
+  private readonly starts = new PriorityLimit(Number(process.env['SC_START_LIMIT'] ?? Math.max(3, availableParallelism())));
   private stopped: Promise<void> | undefined;
 
-  constructor(id: string, options: TopologyOptions, networkId: string, labels: Record<string, string>) {
+  constructor(id: string, options: TopologyOptions, resources: { networkId: string; volume: string }, labels: Record<string, string>) {
     this.id = id;
     this.options = options;
-    this.networkId = networkId;
+    this.networkId = resources.networkId;
+    this.volume = resources.volume;
     this.labels = labels;
     this.specs = nodeSpecs(options, id);
   }
@@ -156,48 +197,204 @@ export class StartedSentinelTopology {
     return this.specs.find((s) => s.name === host && s.announcedPort === Number(port))?.name;
   }
 
-  /** @internal start one node: sidecar (proxies) first, then the server in the sidecar's namespace. */
-  async startNode(spec: NodeSpec, networkName: string): Promise<void> {
+  /**
+   * @internal Create, start and wait for every container (see the order in the header comment).
+   * Every step runs to completion or to the first failure before this returns, so stop() never races it.
+   */
+  async bringUp(networkName: string, t0: number): Promise<ReadyTimings & { containersMs: number }> {
+    const deadline = t0 + this.options.startupTimeoutMs;
+    const steps = new Steps(this.abort, deadline, `timed out after ${this.options.startupTimeoutMs} ms starting the topology (startupTimeoutMs)`);
+    const { signal } = this.abort;
+    const trace = (what: string, ...args: unknown[]): void => debug(`%s +%d ${what}`, this.id, Math.round(now() - t0), ...args);
+    const [master, ...replicas] = this.specs.filter((s) => s.kind === 'redis');
+    if (!master) throw new Error('no redis node');
+    const serverStarted: number[] = [];
+
+    // Every container is created at once; the sidecars start a few at a time, the master's first (`starts`).
+    const sidecars = new Map(this.specs.map((spec) => [spec.name, steps.add(this.createSidecar(spec, networkName))]));
+    const servers = new Map(
+      this.specs.map((spec) => [
+        spec.name,
+        steps.add(at(sidecars, spec).then((sc) => this.createServer(spec, sc)).finally(() => trace('server %s created', spec.name))),
+      ]),
+    );
+    // Sidecar starts queue up together, so that the limit serves them in priority order, not creation order.
+    const created = Promise.all(sidecars.values());
+    const proxies = new Map(
+      this.specs.map((spec) => [
+        spec.name,
+        steps.add(
+          created
+            .then(() => at(sidecars, spec))
+            .then((sc) => this.startSidecar(spec, sc))
+            .finally(() => trace('sidecar %s ready', spec.name)),
+        ),
+      ]),
+    );
+    // Every node's directory and config file, in one upload to the shared volume (through the master's server).
+    const configured = steps.add(at(servers, master).then((server) => putFiles(server.getId(), this.dataFiles())));
+    /** Start a server once its sidecar, the config files and everything in `after` are there; wait until it answers. */
+    const startServer = async (spec: NodeSpec, after: Promise<unknown>[]): Promise<void> => {
+      const [server, sidecar, toxiproxy] = await Promise.all([at(servers, spec), at(sidecars, spec), at(proxies, spec), configured, ...after]);
+      signal.throwIfAborted();
+      const admin = { host: '127.0.0.1', port: sidecar.getMappedPort(spec.realPort) };
+      const image = spec.kind === 'redis' ? this.options.images.redis : this.options.images.sentinel;
+      this.nodes.set(spec.name, { spec, image, container: server, sidecar, toxiproxy, admin });
+      await startContainer(server.getId());
+      serverStarted.push(now());
+      trace('started %s', spec.name);
+      await poll(`${spec.name} to answer`, () => answers(admin.host, admin.port), { deadline, intervalMs: 10, signal });
+    };
+
+    const masterUp = steps.add(startServer(master, []));
+    const replicasUp = replicas.map((r) => steps.add(startServer(r, [masterUp])));
+    const replication = steps.add(
+      Promise.all(replicasUp)
+        .then(() => replicationUp(this, deadline, signal))
+        .finally(() => trace('replication up')),
+    );
+    const gated = this.gatesSentinels();
+    const sentinelsUp = this.specs
+      .filter((s) => s.kind === 'sentinel')
+      .map((s) =>
+        steps.add(
+          (async () => {
+            await startServer(s, gated ? [] : [replication]);
+            await this.bootSentinel(s.name);
+            if (gated) await replication.then(() => this.openSentinelLinks(s));
+          })(),
+        ),
+      );
+    const ready = steps.add(
+      Promise.all(sentinelsUp)
+        .then(() => sentinelsReady(this, deadline, signal))
+        .finally(() => trace('sentinels ready')),
+    );
+    this.bringingUp = steps.settled();
+    await steps.done();
+    const [replicationAt, readyAt] = await Promise.all([replication, ready]);
+    await this.afterBoot();
+    this.readyTimings = {
+      containersMs: Math.max(...serverStarted) - t0,
+      replicationMs: replicationAt - t0,
+      sentinelsMs: readyAt - t0,
+    };
+    return this.readyTimings;
+  }
+
+  /** Create a node's sidecar (not started): the toxiproxy whose network namespace the node will share. */
+  private async createSidecar(spec: NodeSpec, networkName: string): Promise<ContainerHandle> {
+    const o = this.options;
+    const clientPorts = Array.from({ length: o.clientGroups }, (_, k) => clientPort(k));
+    const { ExposedPorts, PortBindings } = loopbackPorts([TOXIPROXY_API_PORT, spec.realPort, ...clientPorts]);
+    this.abort.signal.throwIfAborted();
+    const sidecar = await createContainer({
+      name: `sc-${this.id}-px-${spec.name}`,
+      Image: o.images.toxiproxy,
+      Cmd: ['-host', '0.0.0.0', '-port', String(TOXIPROXY_API_PORT)],
+      Labels: { ...this.labels, 'sentinel-chaos.role': 'sidecar', 'sentinel-chaos.node': spec.name },
+      ExposedPorts,
+      HostConfig: {
+        NetworkMode: networkName,
+        PortBindings,
+        ExtraHosts: sidecarHosts(this.specs).map((h) => `${h.host}:${h.ipAddress}`),
+      },
+      NetworkingConfig: { EndpointsConfig: { [networkName]: { Aliases: [spec.sidecar] } } },
+    });
+    this.created.push({ node: spec.name, role: 'sidecar', handle: sidecar });
+    return sidecar;
+  }
+
+  /** Create a node's server (not started) in its sidecar's network namespace, with the data volume mounted. */
+  private async createServer(spec: NodeSpec, sidecar: ContainerHandle): Promise<ContainerHandle> {
     const o = this.options;
     const image = spec.kind === 'redis' ? o.images.redis : o.images.sentinel;
-    const clientPorts = Array.from({ length: o.clientGroups }, (_, k) => clientPort(k));
-    const sidecar = await new SidecarContainer(o.images.toxiproxy, networkName, spec.sidecar)
-      .withName(`sc-${this.id}-px-${spec.name}`)
-      .withLabels({ ...this.labels, 'sentinel-chaos.role': 'sidecar', 'sentinel-chaos.node': spec.name })
-      .withExtraHosts(sidecarHosts(this.specs))
-      .withExposedPorts(TOXIPROXY_API_PORT, spec.realPort, ...clientPorts)
-      .withCommand(['-host', '0.0.0.0', '-port', String(TOXIPROXY_API_PORT)])
-      .withWaitStrategy(Wait.forLogMessage(/Starting Toxiproxy HTTP server/))
-      .withStartupTimeout(o.startupTimeoutMs)
-      .start();
+    this.abort.signal.throwIfAborted();
+    const server = await createContainer({
+      name: `sc-${this.id}-${spec.name}`,
+      Image: image,
+      Cmd: nodeCommand(spec, image),
+      Labels: { ...this.labels, 'sentinel-chaos.role': spec.kind, 'sentinel-chaos.node': spec.name },
+      HostConfig: {
+        NetworkMode: `container:${sidecar.getId()}`,
+        Mounts: [{ Type: 'volume', Source: this.volume, Target: DATA_DIR }],
+      },
+    });
+    this.created.push({ node: spec.name, role: 'server', handle: server });
+    return server;
+  }
+
+  /** Every node's directory (writable by any user: official images run as `redis`) and config file. */
+  private dataFiles(): ArchiveEntry[] {
+    return this.specs.flatMap((spec) => [
+      { path: nodeDir(spec), mode: 0o777 },
+      { path: confPath(spec), mode: 0o666, content: spec.kind === 'redis' ? redisConf(spec, this.specs, this.options) : sentinelConf(spec, this.specs, this.options) },
+    ]);
+  }
+
+  /** Whether sentinels start beside the redis nodes with their links to them held closed (see the header). */
+  private gatesSentinels(): boolean {
+    return this.options.bootPingPeriodMs > 0;
+  }
+
+  /** A sidecar's proxies at start: a sentinel's links to the redis nodes are held closed while gated. */
+  private bootProxies(spec: NodeSpec): ReturnType<typeof sidecarProxies> {
+    const proxies = sidecarProxies(spec, this.specs, this.options.clientGroups);
+    if (spec.kind !== 'sentinel' || !this.gatesSentinels()) return proxies;
+    const redis = new Set(this.redisNames().map(linkProxyName));
+    return proxies.map((p) => (redis.has(p.name) ? { ...p, enabled: false } : p));
+  }
+
+  /** Open a sentinel's links to the redis nodes (held closed during the bring-up). */
+  private async openSentinelLinks(spec: NodeSpec): Promise<void> {
+    const tp = this.node(spec.name).toxiproxy;
+    const closed = this.bootProxies(spec).filter((p) => !p.enabled);
+    await Promise.all(closed.map((p) => tp.api.post(`${tp.host}/proxies/${p.name}`, { enabled: true })));
+  }
+
+  /** Start a sidecar, learn its published ports and create its proxies. */
+  private async startSidecar(spec: NodeSpec, sidecar: ContainerHandle): Promise<Toxiproxy> {
+    this.abort.signal.throwIfAborted();
+    await this.starts.run(startPriority(spec), () => startContainer(sidecar.getId()), this.abort.signal);
+    await sidecar.inspectPorts();
     const toxiproxy = new Toxiproxy(`http://127.0.0.1:${sidecar.getMappedPort(TOXIPROXY_API_PORT)}`);
-    await waitFor('toxiproxy API', () => toxiproxy.populate(sidecarProxies(spec, this.specs, o.clientGroups)), {
-      timeoutMs: 10_000,
-      intervalMs: 50,
+    const proxies = this.bootProxies(spec);
+    await poll(`toxiproxy API of ${spec.sidecar}`, async () => (await toxiproxy.populate(proxies), true), {
+      deadline: now() + 10_000,
+      intervalMs: 10,
+      signal: this.abort.signal,
     });
-    const conf = spec.kind === 'redis' ? redisConf(spec, this.specs, o) : sentinelConf(spec, this.specs, o);
-    const confPath = spec.kind === 'redis' ? '/data/redis.conf' : '/data/sentinel.conf';
-    const container = await new GenericContainer(image)
-      .withName(`sc-${this.id}-${spec.name}`)
-      .withLabels({ ...this.labels, 'sentinel-chaos.role': spec.kind, 'sentinel-chaos.node': spec.name })
-      .withNetworkMode(`container:${sidecar.getId()}`)
-      .withCopyContentToContainer([{ content: conf, target: confPath, mode: 0o666 }])
-      .withCommand(nodeCommand(spec, image))
-      .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections|\+monitor master/))
-      .withStartupTimeout(o.startupTimeoutMs)
-      .start();
-    this.nodes.set(spec.name, {
-      spec,
-      image,
-      container,
-      sidecar,
-      toxiproxy,
-      admin: { host: '127.0.0.1', port: sidecar.getMappedPort(spec.realPort) },
-    });
-    if (spec.kind === 'sentinel' && Object.keys(o.sentinelDebug).length > 0) {
-      const args = Object.entries(o.sentinelDebug).flatMap(([k, v]) => [k, String(v)]);
-      await this.adminCall(spec.name, 'SENTINEL', 'DEBUG', ...args);
+    return toxiproxy;
+  }
+
+  /** Sentinel periods to restore after the bring-up, per sentinel (see `bootPingPeriodMs`). */
+  private readonly restore = new Map<string, (string | number)[]>();
+
+  /** Apply `sentinelDebug`, and shorten the ping-period for the bring-up if asked to (remembering what to restore). */
+  private async bootSentinel(name: string): Promise<void> {
+    const o = this.options;
+    const boot = o.bootPingPeriodMs;
+    if (boot > 0) {
+      try {
+        const current = pairs(await this.adminCall(name, 'SENTINEL', 'DEBUG'));
+        const was = Number(current['ping-period'] ?? current['PING-PERIOD']);
+        const final = o.sentinelDebug['ping-period'] ?? was;
+        if (Number.isInteger(final) && final > boot) {
+          await this.adminCall(name, 'SENTINEL', 'DEBUG', 'ping-period', boot);
+          this.restore.set(name, ['ping-period', final]);
+        }
+      } catch {
+        // No SENTINEL DEBUG on this server (Redis < 7.0): it keeps its own period.
+      }
     }
+    const settings = Object.entries(o.sentinelDebug).filter(([k]) => !this.restore.has(name) || k !== 'ping-period');
+    if (settings.length > 0) await this.adminCall(name, 'SENTINEL', 'DEBUG', ...settings.flat());
+  }
+
+  /** Put back the periods shortened for the bring-up. */
+  private async afterBoot(): Promise<void> {
+    await Promise.all([...this.restore].map(([name, args]) => this.adminCall(name, 'SENTINEL', 'DEBUG', ...args)));
+    this.restore.clear();
   }
 
   /** Auth options for the harness's own connections to a node (never logged). */
@@ -301,36 +498,102 @@ export class StartedSentinelTopology {
 
   private async doStop(): Promise<void> {
     const errors: unknown[] = [];
+    // A bring-up in progress (stop() from a signal handler) stops at its next step; wait for it (bounded).
+    this.abort.abort();
+    if (this.bringingUp) await Promise.race([this.bringingUp, sleep(30_000)]);
     for (const c of this.admins.values()) c.disconnect();
     this.admins.clear();
-    const nodes = [...this.nodes.values()];
     const settle = async (ps: Promise<unknown>[]): Promise<void> => {
       for (const r of await Promise.allSettled(ps)) if (r.status === 'rejected') errors.push(r.reason);
     };
-    // Unpause first: a paused container cannot be removed cleanly everywhere.
-    await settle(nodes.map((n) => containerAction(n.container.getId(), 'unpause').catch(() => {})));
-    await settle(nodes.map((n) => removeContainer(n.container.getId())));
-    await settle(nodes.map((n) => removeContainer(n.sidecar.getId())));
-    // Containers that failed mid-start are not in `nodes`: remove by label.
+    // Unpause first (a paused container cannot be removed cleanly everywhere), then remove every container
+    // at once: Docker removes a sidecar whose namespace a server still uses, and one wave is much faster.
+    const servers = this.created.filter((c) => c.role === 'server');
+    await Promise.all(servers.map((c) => containerAction(c.handle.getId(), 'unpause').catch(() => {})));
+    await settle(this.created.map((c) => removeContainer(c.handle.getId())));
+    // Anything created behind our back (or whose create call never returned): remove by label.
     await settle([cleanup({ [LABEL_TOPOLOGY]: this.id })]);
-    await settle([removeNetwork(this.networkId)]);
+    await settle([removeNetwork(this.networkId), removeVolume(this.volume)]);
     unregister(this.id);
     if (errors.length > 0) throw new Error(`topology ${this.id}: teardown errors: ${errors.map(String).join('; ')}`);
   }
 }
 
-/** A toxiproxy sidecar on the topology network with a network alias (and no default-bridge attachment). */
-class SidecarContainer extends LoopbackContainer {
-  private readonly network: string;
-  private readonly alias: string;
-  constructor(image: string, network: string, alias: string) {
-    super(image);
-    this.network = network;
-    this.alias = alias;
-    this.withNetworkMode(network);
+/**
+ * The steps of a bring-up: the first to fail aborts the others (through the shared signal, also on the
+ * deadline), and `done()` waits until every one has settled, then throws that first failure.
+ */
+class Steps {
+  private readonly all: Promise<unknown>[] = [];
+  private readonly abort: AbortController;
+  private readonly timer: NodeJS.Timeout;
+  private firstError: { error: unknown } | undefined;
+
+  constructor(abort: AbortController, deadline: number, timeoutMessage: string) {
+    this.abort = abort;
+    this.timer = setTimeout(() => this.fail(new Error(timeoutMessage)), Math.max(0, deadline - now()));
   }
-  protected override async beforeContainerCreated(): Promise<void> {
-    await super.beforeContainerCreated();
-    this.createOpts.NetworkingConfig = { EndpointsConfig: { [this.network]: { Aliases: [this.alias] } } };
+
+  add<T>(p: Promise<T>): Promise<T> {
+    p.catch((err: unknown) => this.fail(err));
+    this.all.push(p);
+    return p;
+  }
+
+  settled(): Promise<unknown> {
+    return Promise.allSettled(this.all);
+  }
+
+  async done(): Promise<void> {
+    await this.settled();
+    clearTimeout(this.timer);
+    if (this.firstError) throw this.firstError.error;
+  }
+
+  private fail(err: unknown): void {
+    this.firstError ??= { error: err };
+    this.abort.abort(err);
+  }
+}
+
+/** The value a bring-up step resolved for a node. */
+function at<T>(m: Map<string, Promise<T>>, spec: NodeSpec): Promise<T> {
+  const p = m.get(spec.name);
+  if (!p) throw new Error(`no bring-up step for ${spec.name}`);
+  return p;
+}
+
+/** Sidecar start order: the master's, then the replicas', then the sentinels' (lower starts first). */
+function startPriority(spec: NodeSpec): number {
+  return spec.index;
+}
+
+/** At most `limit` tasks at once; a free slot goes to the waiting task with the lowest priority number. */
+class PriorityLimit {
+  private readonly limit: number;
+  private running = 0;
+  private readonly waiting: { priority: number; go: () => void }[] = [];
+
+  constructor(limit: number) {
+    this.limit = Math.max(1, limit);
+  }
+
+  async run<T>(priority: number, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.running >= this.limit) {
+      await new Promise<void>((go) => {
+        this.waiting.push({ priority, go });
+        this.waiting.sort((a, b) => a.priority - b.priority);
+      });
+    } else {
+      this.running++;
+    }
+    try {
+      signal?.throwIfAborted();
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next.go();
+      else this.running--;
+    }
   }
 }

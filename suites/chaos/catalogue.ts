@@ -1,5 +1,44 @@
 /** The scenario catalogue: adding a scenario means adding its file and one line here. */
 import type { Scenario } from '../../lib/scenario/scenario.ts';
+import { authAcl } from './scenarios/auth-acl.ts';
+import { cascadingFailover } from './scenarios/cascading-failover.ts';
+import { fastReboot } from './scenarios/fast-reboot.ts';
+import { isolateMaster } from './scenarios/isolate-master.ts';
 import { killMaster } from './scenarios/kill-master.ts';
+import { killReplica } from './scenarios/kill-replica.ts';
+import { latencyAbove } from './scenarios/latency-above.ts';
+import { latencyBelow } from './scenarios/latency-below.ts';
+import { manualFailover } from './scenarios/manual-failover.ts';
+import { pauseMasterLong } from './scenarios/pause-master-long.ts';
+import { pauseMasterShort } from './scenarios/pause-master-short.ts';
+import { quorumUnreachable } from './scenarios/quorum-unreachable.ts';
+import { replicaPartitioned } from './scenarios/replica-partitioned.ts';
+import { replicaPriorityZero } from './scenarios/replica-priority-zero.ts';
+import { sentinelRejoin } from './scenarios/sentinel-rejoin.ts';
+import { sentinelTwoDown } from './scenarios/sentinel-two-down.ts';
+import { shutdownMaster } from './scenarios/shutdown-master.ts';
+import { splitBrain } from './scenarios/split-brain.ts';
+import { splitBrainMinReplicas } from './scenarios/split-brain-min-replicas.ts';
 
-export const catalogue: Scenario[] = [killMaster];
+/** In the order of the issue: crashes, stalls, partitions, latency, sentinels, configuration, operations, auth. */
+export const catalogue: Scenario[] = [
+  killMaster,
+  killReplica,
+  shutdownMaster,
+  pauseMasterLong,
+  pauseMasterShort,
+  isolateMaster,
+  splitBrain,
+  splitBrainMinReplicas,
+  latencyBelow,
+  latencyAbove,
+  sentinelTwoDown,
+  quorumUnreachable,
+  sentinelRejoin,
+  replicaPriorityZero,
+  manualFailover,
+  cascadingFailover,
+  replicaPartitioned,
+  fastReboot,
+  authAcl,
+];

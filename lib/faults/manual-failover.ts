@@ -1,0 +1,30 @@
+/**
+ * Manual failover: `SENTINEL FAILOVER <master>` sent to one sentinel over the harness's admin connection.
+ * The sentinel fails over as if the master had failed, without asking the others for agreement. Nothing to heal.
+ */
+import type { StartedSentinelTopology } from '../topology/topology.ts';
+import { resolveTarget, type Fault } from './fault.ts';
+
+export class ManualFailover implements Fault {
+  readonly kind = 'manual-failover';
+  name: string;
+  targets: string[] = [];
+  readonly detail: Record<string, unknown>;
+  private readonly sentinel: string;
+
+  /** @param sentinel the sentinel that receives the command. @default "sentinel-0" */
+  constructor(sentinel = 'sentinel-0') {
+    this.sentinel = sentinel;
+    this.name = `SENTINEL FAILOVER via ${sentinel}`;
+    this.detail = { sentinel };
+  }
+
+  async inject(t: StartedSentinelTopology): Promise<void> {
+    const master = await resolveTarget(t, 'master');
+    this.targets = [master];
+    this.name = `SENTINEL FAILOVER (master ${master}) via ${this.sentinel}`;
+    await t.adminCall(this.sentinel, 'SENTINEL', 'FAILOVER', t.masterName);
+  }
+
+  async heal(): Promise<void> {}
+}

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { now, sleep } from '../../../lib/clock.ts';
+import { Partition } from '../../../lib/faults/partition.ts';
+import { defaultChecks } from '../../../lib/scenario/runner.ts';
+import type { Scenario } from '../../../lib/scenario/scenario.ts';
+import { FAILOVER_DOWN_AFTER_MS, fault, healNow, lostWrites, nodeOf, okWrites, pinnedWritesCheck, switchedSince } from './support.ts';
+import { DIRECT_RATE, MAJORITY, MINORITY, SPLIT_BRAIN_WORKLOAD } from './split-brain.ts';
+
+/** min-replicas-max-lag, seconds. */
+const MAX_LAG_S = 1;
+/**
+ * How long after the cut the old master can still acknowledge writes. It keeps a replica "good" while
+ * `unixtime - last ACK time <= max-lag`, in whole seconds, so for up to max-lag + 1 s of real time after the last
+ * ACK it received (which is at or before the cut); it re-counts good replicas once a second (replicationCron),
+ * which adds up to 1 s. So writes are refused at the latest max-lag + 2 s after the cut.
+ */
+const ACCEPT_WINDOW_MS = (MAX_LAG_S + 2) * 1000;
+
+const partition = new Partition([MINORITY, MAJORITY], { mode: 'silent' });
+/** The partition lasts at least this long, so the refusals after the accept window are seen. */
+const MIN_PARTITION_MS = ACCEPT_WINDOW_MS + 1500;
+
+/** 6b. The same split brain with min-replicas-to-write 1: the old master stops accepting writes, loss is bounded. */
+export const splitBrainMinReplicas: Scenario = {
+  id: 'split-brain-min-replicas',
+  title: `silent partition of the master and a pinned writer, min-replicas-to-write 1, max-lag ${MAX_LAG_S} s`,
+  tags: ['partition', 'split-brain', 'failover', 'loss', 'min-replicas'],
+  description:
+    `As split-brain, with \`min-replicas-to-write 1\` and \`min-replicas-max-lag ${MAX_LAG_S}\` on every node, and a ` +
+    'SILENT partition (healed 0.3 s after the failover, and no sooner than 4.5 s): bytes are dropped, connections stay open (a firewall dropping packets). A partition that ' +
+    'closes connections would tell the master at once that its replicas are gone and it would refuse writes ' +
+    "immediately; min-replicas-max-lag is the guard for the silent case, which it can only detect by the replicas' " +
+    'once-a-second ACKs going stale. Side effect of the silent cut: Sentinel-routed clients stay stuck on their open ' +
+    'connection to the old master (command timeouts do not make ioredis reconnect) until Sentinel kills client ' +
+    'connections when it demotes it after the heal, so their unavailability spans the partition.',
+  expectation:
+    `The majority fails over. The old master acknowledges the pinned writer for at most ~${ACCEPT_WINDOW_MS / 1000} s ` +
+    '(max-lag + 2 s, see the source) after the cut, then answers NOREPLICAS for the rest of the partition. Writes it ' +
+    `acknowledged in that window are lost: > 0 but at most ${DIRECT_RATE}/s × ${ACCEPT_WINDOW_MS / 1000} s plus writes ` +
+    "in flight at the cut — versus the whole partition's worth without min-replicas.",
+  topology: {
+    downAfterMs: FAILOVER_DOWN_AFTER_MS,
+    clientGroups: 2,
+    redisConfig: ['min-replicas-to-write 1', `min-replicas-max-lag ${MAX_LAG_S}`],
+  },
+  workload: SPLIT_BRAIN_WORKLOAD,
+  schedule: [{ at: 300, fault: partition }],
+  during: async (ctx) => {
+    const cut = ctx.faults[0]?.start ?? ctx.scheduleStart;
+    const switched = (await switchedSince(ctx, cut)) ?? now();
+    await sleep(Math.max(0, switched + 300 - now(), cut + MIN_PARTITION_MS - now()));
+    await healNow(ctx, partition);
+    await sleep(500);
+  },
+  durationMs: 2500,
+  failover: { expected: true },
+  checks: (c) => [...defaultChecks(c), pinnedWritesCheck('redis-0')],
+  allowLoss: true,
+  convergence: { timeoutMs: 15_000 },
+  expect: (r, e) => {
+    const cut = fault(r, 0);
+    const healed = cut.end ?? Infinity;
+    const direct = (o: { via: string }): boolean => o.via === 'direct:redis-0';
+    e.that('the majority promoted a replica', () => {
+      expect(nodeOf(e.figure('failover-timing', 'newMaster'))).to.be.oneOf(['redis-1', 'redis-2']);
+      expect(e.num('failover-timing', 'failovers')).to.equal(1);
+    });
+    e.that(`the old master stopped acknowledging within max-lag + 2 s (+0.5 s slack) of the cut`, () => {
+      const late = okWrites(r, (o) => direct(o) && o.complete > cut.start + ACCEPT_WINDOW_MS + 500 && o.complete < healed);
+      expect(late, 'writes acknowledged by redis-0 late in the partition').to.have.length(0);
+    });
+    e.that('it refused the pinned writer with NOREPLICAS during the partition', () => {
+      const refused = r.history.ops.filter(
+        (o) => direct(o) && o.outcome === 'failed' && /NOREPLICAS/.test(o.error ?? '') && o.invoke < healed,
+      );
+      expect(refused).to.have.length.greaterThan(50);
+    });
+    e.that(`acknowledged writes were lost, but at most ${DIRECT_RATE}/s × ${ACCEPT_WINDOW_MS / 1000} s + 30 in flight`, () => {
+      const lost = lostWrites(r).length;
+      expect(lost).to.be.greaterThan(0);
+      expect(lost).to.be.at.most((DIRECT_RATE * ACCEPT_WINDOW_MS) / 1000 + 30);
+    });
+    e.that('after the heal the old master was demoted and resynced from the new master', () => {
+      expect(e.check('reattach').valid).to.equal(true);
+      expect(e.figure('reattach', 'finalMaster')).to.not.equal('redis-0');
+    });
+    e.that('topology converged', () => expect(e.check('convergence').valid).to.equal(true));
+  },
+};

@@ -1,0 +1,251 @@
+/**
+ * Small helpers shared by the scenario files (not a scenario itself): reading figures, events and ops out of
+ * a result, and `Observations` — values a scenario's `during` hook measures, reported as a check's figures so
+ * they appear in the report next to the standard checks.
+ */
+import { createConnection } from 'node:net';
+import type { BoundCheck } from '../../../lib/checks/index.ts';
+import { now, sleep } from '../../../lib/clock.ts';
+import type { Fault } from '../../../lib/faults/fault.ts';
+import type { CheckResult, FaultRecord, Figure, Op, ScenarioResult, SentinelEvent } from '../../../lib/model.ts';
+import type { RunContext } from '../../../lib/scenario/runner.ts';
+
+/**
+ * down-after-milliseconds for the scenarios that fail over, instead of the suite's 1000. Right after a switch a
+ * sentinel resets its link to the new master with the PING clock already running, and reconnects at most once
+ * per ping period (1000 ms): with down-after equal to that period it can mark the NEW master +sdown 1.0 s after
+ * the switch, and the "master is down" votes still fresh from the failover just done (kept up to 5 s) turn that
+ * into +odown at once — a spurious second failover. Observed in 2 of about 16 failovers at 1000 ms (sentinel logs:
+ * +switch-master, then +sdown/+odown "#quorum 3/2" of the new master 1.00 s later). 500 ms of margin removes the race.
+ */
+export const FAILOVER_DOWN_AFTER_MS = 1500;
+
+/** The node name of an announced address figure ("redis-1:7001" → "redis-1"); undefined if it is not a string. */
+export function nodeOf(addr: Figure | undefined): string | undefined {
+  return typeof addr === 'string' ? addr.replace(/:\d+$/, '') : undefined;
+}
+
+/** The i-th injected fault of a run (in injection order); throws so the expectation fails clearly. */
+export function fault(r: ScenarioResult, i: number): FaultRecord {
+  const f = r.history.faults[i];
+  if (!f) throw new Error(`fault #${i} was never injected (${r.history.faults.length} were)`);
+  return f;
+}
+
+export interface EventFilter {
+  /** Epoch ms, inclusive. */
+  since?: number;
+  /** Epoch ms, exclusive. */
+  until?: number;
+  sentinel?: string;
+  /** Node name the event's instance is about (resolved from its announced host). */
+  node?: string;
+}
+
+/** Sentinel events of one type (e.g. "+sdown"), filtered. */
+export function events(r: ScenarioResult, type: string, f: EventFilter = {}): SentinelEvent[] {
+  return r.history.events.filter(
+    (e) =>
+      e.type === type &&
+      (f.since === undefined || e.time >= f.since) &&
+      (f.until === undefined || e.time < f.until) &&
+      (f.sentinel === undefined || e.sentinel === f.sentinel) &&
+      (f.node === undefined || e.instance?.host === f.node),
+  );
+}
+
+/** Acknowledged writes (add/incr with outcome ok), optionally filtered. */
+export function okWrites(r: ScenarioResult, pred: (o: Op) => boolean = () => true): Op[] {
+  return r.history.ops.filter((o) => o.outcome === 'ok' && (o.f === 'add' || o.f === 'incr') && pred(o));
+}
+
+/** Writes acknowledged but absent from the final read (set workload), as ops. */
+export function lostWrites(r: ScenarioResult): Op[] {
+  const present = new Map(Object.entries(r.history.final.sets).map(([k, v]) => [k, new Set(v)]));
+  return okWrites(r, (o) => o.f === 'add' && !(present.get(o.key)?.has(String(o.value)) ?? false));
+}
+
+/**
+ * Heal a step's fault now, from a `during` hook, and record the heal time on its FaultRecord as the runner does
+ * for timed heals (the final heal then skips it, and reattachment is timed from it).
+ */
+export async function healNow(ctx: RunContext, fault: Fault): Promise<void> {
+  const record = ctx.faults.find((f) => f.name === fault.name && f.end === undefined);
+  await fault.heal(ctx.topology);
+  if (record) record.end = now();
+  ctx.progress(`${((now() - ctx.scheduleStart) / 1000).toFixed(1)} s: healed ${fault.name}`);
+}
+
+/**
+ * Inject a fault now, from a `during` hook (e.g. "kill whichever node is master once the first failover is
+ * over"), and record it in the history as the runner records scheduled steps. Heal it with `healNow` (or the
+ * final heal restarts every container and resets every link).
+ */
+export async function injectNow(ctx: RunContext, fault: Fault): Promise<FaultRecord> {
+  const start = now();
+  await fault.inject(ctx.topology);
+  const record: FaultRecord = {
+    name: fault.name,
+    kind: fault.kind,
+    targets: fault.targets,
+    start,
+    detail: { ...fault.detail, injectMs: Math.round(now() - start), from: 'during' },
+  };
+  ctx.faults.push(record);
+  ctx.progress(`${((start - ctx.scheduleStart) / 1000).toFixed(1)} s: ${fault.name}`);
+  return record;
+}
+
+/**
+ * Wait until some sentinel has published +switch-master after `since` (bounded); the event's time, or undefined
+ * if none came within `timeoutMs`.
+ */
+export async function switchedSince(ctx: RunContext, since: number, timeoutMs = 15_000): Promise<number | undefined> {
+  return (await ctx.events.waitFor((e) => e.type === '+switch-master', timeoutMs, since))?.time;
+}
+
+export interface HealAfterSwitchOptions {
+  /** Heal this long after the first +switch-master. @default 200 */
+  afterMs?: number;
+  /**
+   * Then keep the workload running this long (the hook returns only then; the scenario's `durationMs` is a
+   * minimum), so that what happens after the heal — writes to the new master, or to a resumed old one — is
+   * recorded however late the failover came. @default 300
+   */
+  thenMs?: number;
+}
+
+/**
+ * A `during` hook that heals `fault` (e.g. restarts a killed master) shortly after the sentinels switched to a new
+ * master — not at a fixed time, so a slow Docker call or a slow failover on a busy machine cannot make the node
+ * return before the failover (which would turn the scenario into a fast reboot). Without a switch within 15 s it
+ * heals anyway and the scenario's expectations report the missing failover.
+ */
+export function healAfterSwitch(fault: Fault, opts: HealAfterSwitchOptions = {}): (ctx: RunContext) => Promise<void> {
+  return async (ctx) => {
+    const injected = ctx.faults.find((f) => f.name === fault.name)?.start ?? ctx.scheduleStart;
+    const at = await switchedSince(ctx, injected);
+    if (at === undefined) ctx.progress(`no +switch-master within 15 s of ${fault.name}; healing it anyway`);
+    await sleep(Math.max(0, (at ?? now()) + (opts.afterMs ?? 200) - now()));
+    await healNow(ctx, fault);
+    await sleep(opts.thenMs ?? 300);
+  };
+}
+
+/**
+ * Values measured by a scenario's `during` hook, reported as the figures of a check (default name
+ * "observed"). A scenario object is shared by every run in a process, so `during` calls `reset()` first and
+ * the check hands its snapshot over once.
+ */
+export class Observations {
+  private figures: Record<string, Figure> = {};
+  private notes: string[] = [];
+  private errors: string[] = [];
+
+  reset(): void {
+    this.figures = {};
+    this.notes = [];
+    this.errors = [];
+  }
+
+  set(name: string, value: Figure): void {
+    this.figures[name] = value;
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  /** Run a measurement; a throw is recorded (the check becomes invalid) instead of crashing the scenario. */
+  async measure(what: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.errors.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  check(name = 'observed'): BoundCheck {
+    return {
+      name,
+      run: (): CheckResult => {
+        const r: CheckResult = {
+          valid: this.errors.length === 0 && Object.keys(this.figures).length > 0 ? true : 'unknown',
+          figures: { ...this.figures },
+          notes: [...this.notes, ...this.errors.map((e) => `measurement failed: ${e}`)],
+        };
+        this.reset();
+        return r;
+      },
+    };
+  }
+}
+
+/**
+ * Send one command on a fresh raw TCP connection — no client library, so no implicit AUTH, HELLO or CLIENT
+ * SETINFO — and return the first line of the reply (e.g. "+PONG", "-NOAUTH Authentication required."), or
+ * "error: ..." if the connection failed. Bounded (1 s); never throws.
+ */
+export function rawCommand(host: string, port: number, ...args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    let buf = '';
+    const done = (line: string): void => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(line);
+    };
+    const sock = createConnection({ host, port }, () => {
+      sock.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+    });
+    const timer = setTimeout(() => done('error: no reply within 1000 ms'), 1000);
+    sock.on('data', (d) => {
+      buf += d.toString('utf8');
+      const i = buf.indexOf('\r\n');
+      if (i >= 0) done(buf.slice(0, i));
+    });
+    sock.on('error', (err) => done(`error: ${err.message}`));
+    sock.on('close', () => done(buf === '' ? 'error: connection closed without a reply' : buf));
+  });
+}
+
+/**
+ * Writes of the clients pinned to `node` (via `direct:<node>`) around fault #`faultIndex`: how many it
+ * acknowledged while the fault was on and when it last did, how many it refused, and how many of its
+ * acknowledged writes are missing from the final read. A check named "pinned-writes".
+ */
+export function pinnedWritesCheck(node: string, faultIndex = 0): BoundCheck {
+  return {
+    name: 'pinned-writes',
+    run: (h): CheckResult => {
+      const f = h.faults[faultIndex];
+      if (!f) return { valid: 'unknown', figures: {}, notes: [`fault #${faultIndex} was never injected`] };
+      const end = f.end ?? Infinity;
+      const mine = h.ops.filter((o) => o.via === `direct:${node}` && o.f !== 'read');
+      const during = mine.filter((o) => o.invoke >= f.start && o.complete < end);
+      const acked = during.filter((o) => o.outcome === 'ok');
+      const present = new Map(Object.entries(h.final.sets).map(([k, v]) => [k, new Set(v)]));
+      const lost = mine.filter((o) => o.outcome === 'ok' && o.f === 'add' && !(present.get(o.key)?.has(String(o.value)) ?? false));
+      const last = acked.reduce((m, o) => Math.max(m, o.complete), -Infinity);
+      const refusals: Record<string, number> = {};
+      for (const o of during.filter((x) => x.outcome === 'failed')) {
+        const code = /^[A-Z]+\b/.exec(o.error ?? '')?.[0] ?? 'other';
+        refusals[code] = (refusals[code] ?? 0) + 1;
+      }
+      const figures: Record<string, Figure> = {
+        attempted: mine.length,
+        ackedDuringFault: acked.length,
+        lastAckAfterFaultStartMs: Number.isFinite(last) ? Math.round(last - f.start) : null,
+        refusedDuringFault: during.filter((o) => o.outcome === 'failed').length,
+        acked: mine.filter((o) => o.outcome === 'ok').length,
+        lost: lost.length,
+        lostAckedAfterHeal: lost.filter((o) => o.complete >= end).length,
+      };
+      for (const [err, n] of Object.entries(refusals)) figures[`refused.${err}`] = n;
+      return {
+        valid: true,
+        figures,
+        notes: [`${acked.length} writes acknowledged by ${node} during ${f.name}; ${lost.length} of its acknowledged writes lost`],
+      };
+    },
+  };
+}
