@@ -13,7 +13,6 @@
  * sentinels instead start only after the replication is up. `start()` returns when the topology is ready.
  */
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { debuglog } from 'node:util';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -155,12 +154,6 @@ export class StartedSentinelTopology {
   /** Aborted on the first bring-up failure or on stop(): the bring-up stops at its next step. */
   private readonly abort = new AbortController();
   private bringingUp: Promise<unknown> | undefined;
-  /**
-   * Sidecar starts, a few at a time and the master's first: Docker's work per start (network endpoint,
-   * published ports, DNS) is CPU-bound, so starting all at once only makes every one of them late, the
-   * master's included. Server starts (no network of their own) are cheap and not limited.
-   */
-  private readonly starts = new PriorityLimit(Number(process.env['SC_START_LIMIT'] ?? Math.max(3, availableParallelism())));
   private stopped: Promise<void> | undefined;
 
   constructor(id: string, options: TopologyOptions, resources: { networkId: string; volume: string }, labels: Record<string, string>) {
@@ -210,7 +203,7 @@ export class StartedSentinelTopology {
     if (!master) throw new Error('no redis node');
     const serverStarted: number[] = [];
 
-    // Every container is created at once; the sidecars start a few at a time, the master's first (`starts`).
+    // Every container is created at once, and each sidecar started as soon as it exists.
     const sidecars = new Map(this.specs.map((spec) => [spec.name, steps.add(this.createSidecar(spec, networkName))]));
     const servers = new Map(
       this.specs.map((spec) => [
@@ -218,17 +211,10 @@ export class StartedSentinelTopology {
         steps.add(at(sidecars, spec).then((sc) => this.createServer(spec, sc)).finally(() => trace('server %s created', spec.name))),
       ]),
     );
-    // Sidecar starts queue up together, so that the limit serves them in priority order, not creation order.
-    const created = Promise.all(sidecars.values());
     const proxies = new Map(
       this.specs.map((spec) => [
         spec.name,
-        steps.add(
-          created
-            .then(() => at(sidecars, spec))
-            .then((sc) => this.startSidecar(spec, sc))
-            .finally(() => trace('sidecar %s ready', spec.name)),
-        ),
+        steps.add(at(sidecars, spec).then((sc) => this.startSidecar(spec, sc)).finally(() => trace('sidecar %s ready', spec.name))),
       ]),
     );
     // Every node's directory and config file, in one upload to the shared volume (through the master's server).
@@ -355,7 +341,7 @@ export class StartedSentinelTopology {
   /** Start a sidecar, learn its published ports and create its proxies. */
   private async startSidecar(spec: NodeSpec, sidecar: ContainerHandle): Promise<Toxiproxy> {
     this.abort.signal.throwIfAborted();
-    await this.starts.run(startPriority(spec), () => startContainer(sidecar.getId()), this.abort.signal);
+    await startContainer(sidecar.getId());
     await sidecar.inspectPorts();
     const toxiproxy = new Toxiproxy(`http://127.0.0.1:${sidecar.getMappedPort(TOXIPROXY_API_PORT)}`);
     const proxies = this.bootProxies(spec);
@@ -561,39 +547,4 @@ function at<T>(m: Map<string, Promise<T>>, spec: NodeSpec): Promise<T> {
   const p = m.get(spec.name);
   if (!p) throw new Error(`no bring-up step for ${spec.name}`);
   return p;
-}
-
-/** Sidecar start order: the master's, then the replicas', then the sentinels' (lower starts first). */
-function startPriority(spec: NodeSpec): number {
-  return spec.index;
-}
-
-/** At most `limit` tasks at once; a free slot goes to the waiting task with the lowest priority number. */
-class PriorityLimit {
-  private readonly limit: number;
-  private running = 0;
-  private readonly waiting: { priority: number; go: () => void }[] = [];
-
-  constructor(limit: number) {
-    this.limit = Math.max(1, limit);
-  }
-
-  async run<T>(priority: number, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (this.running >= this.limit) {
-      await new Promise<void>((go) => {
-        this.waiting.push({ priority, go });
-        this.waiting.sort((a, b) => a.priority - b.priority);
-      });
-    } else {
-      this.running++;
-    }
-    try {
-      signal?.throwIfAborted();
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next.go();
-      else this.running--;
-    }
-  }
 }
