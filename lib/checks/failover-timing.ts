@@ -237,7 +237,11 @@ export function clientUnavailability(
     return { unavailableMs: null, unavailableFrom: null, unavailableTo: null, clientRecovery: null, unavailableOpen: false };
   }
   const threshold = recoveryFactor * median(preFaultGaps(writes, faultStart));
-  const outage = (threshold > 0 ? gaps.find((g) => g.to - g.from > threshold) : undefined) ?? largest;
+  // The first gap that is both unusual (> factor x the usual gap) and comparable to the largest one
+  // (>= half of it): a short hiccup at the fault does not count as the outage, a second similar
+  // outage (a cascade) does not hide the first recovery.
+  const floor = Math.max(threshold, (largest.to - largest.from) / 2);
+  const outage = (threshold > 0 ? gaps.find((g) => g.to - g.from >= floor) : undefined) ?? largest;
   return {
     unavailableMs: round1(largest.to - largest.from),
     unavailableFrom: relMs(largest.from, faultStart),

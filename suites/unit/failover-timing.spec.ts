@@ -297,9 +297,14 @@ describe('clientUnavailability', () => {
       want: { unavailableMs: 800, unavailableFrom: 0, unavailableTo: 800, clientRecovery: 800, unavailableOpen: false },
     },
     {
-      name: 'recovery is the first gap over 10x the pre-fault median, not the largest',
+      name: 'a short hiccup at the fault is not the outage: recovery needs a gap at least half the largest',
       ops: [...writes(-100, -10, 10), write(5), write(300), write(310), write(2000), write(2010)],
-      want: { unavailableMs: 1690, unavailableFrom: 310, unavailableTo: 2000, clientRecovery: 300, unavailableOpen: false },
+      want: { unavailableMs: 1690, unavailableFrom: 310, unavailableTo: 2000, clientRecovery: 2000, unavailableOpen: false },
+    },
+    {
+      name: 'of two comparable outages (a cascade), recovery is from the first',
+      ops: [...writes(-100, -10, 10), write(5), write(1000), write(1010), write(2500), write(2510)],
+      want: { unavailableMs: 1490, unavailableFrom: 1010, unavailableTo: 2500, clientRecovery: 1000, unavailableOpen: false },
     },
     {
       name: 'without pre-fault writes recovery falls back to the largest gap',
