@@ -154,6 +154,7 @@ async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progr
   }
   const variants: Variant[] = [];
   const outcomes: ScenarioOutcome[][] = [];
+  await Promise.all(runs.map((r) => r.run.settle()));
   for (const r of runs) {
     const report = r.run.report();
     report.config = { ...report.config, images: r.images, compare: id };

@@ -84,6 +84,7 @@ export async function runCommand(p: Parsed, ctx: CliContext): Promise<number> {
     const r = await run.run(s);
     progress(resultLine(r));
   }
+  await run.settle();
   const report = run.report();
   report.config = { ...report.config, images: cfg.images, ...(shard ? { shard: shardLabel(shard), selectedScenarios: selected.map((s) => s.id) } : {}) };
   const out = await writeRunReport(report, { dir: path.resolve(ctx.cwd, reportDir), warn: ctx.err });

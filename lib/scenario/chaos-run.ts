@@ -16,6 +16,7 @@ export class ChaosRun {
   readonly startedAt = new Date();
   readonly settings: SuiteSettings;
   private readonly progress: (m: string) => void;
+  private readonly teardowns: Promise<void>[] = [];
 
   constructor(settings: SuiteSettings, progress: (m: string) => void = (m) => process.stderr.write(`${m}\n`)) {
     this.settings = settings;
@@ -29,6 +30,7 @@ export class ChaosRun {
       topology: this.settings.topology,
       resultsDir: resolve(this.settings.reportDir, 'results'),
       progress: this.progress,
+      deferTeardown: (p) => this.teardowns.push(p),
     });
     this.results.push(r);
     return r;
@@ -48,7 +50,13 @@ export class ChaosRun {
     };
   }
 
+  /** Wait for every deferred teardown (each scenario's containers are removed while the next one starts). */
+  async settle(): Promise<void> {
+    await Promise.all(this.teardowns.splice(0));
+  }
+
   async writeReport(): Promise<string> {
+    await this.settle();
     const out = await writeRunReport(this.report(), { dir: this.settings.reportDir });
     const where = resolve(out.dir, 'index.html');
     this.progress(`report: ${where}${out.fellBack ? ` (${out.fellBack})` : ''}`);

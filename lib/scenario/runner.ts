@@ -29,6 +29,12 @@ export interface RunOptions {
   topology?: Partial<TopologyOptions>;
   /** Write each result as <resultsDir>/<scenario id>.json as soon as it is known. */
   resultsDir?: string;
+  /**
+   * Hand the topology's teardown to the caller instead of awaiting it, so the next scenario can start
+   * while this one's containers are removed. The caller must await every promise it is given (ChaosRun
+   * does, before it writes the report); signals still tear everything down through the registry.
+   */
+  deferTeardown?: (teardown: Promise<void>) => void;
   /** Workload warm-up before the schedule starts. @default 500 */
   warmupMs?: number;
   progress?: Progress;
@@ -145,9 +151,12 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
     if (topology) {
       if (healAt === t0) healAt = await finalHeal(topology, steps, log).catch(() => now());
       history.logs = await collectLogs(topology, t0).catch(() => []);
-      await topology.stop().catch((e: unknown) => {
+      const teardown = topology.stop().catch((e: unknown) => {
+        progress(`[${s.id}] teardown failed: ${String(e)}`);
         result.error ??= `teardown: ${String(e)}`;
       });
+      if (o.deferTeardown) o.deferTeardown(teardown);
+      else await teardown;
     }
   }
   history.ops = workload.ops;
