@@ -80,9 +80,14 @@ export const sentinelRejoin: Scenario = {
         0,
       );
     });
-    e.that('sentinel-2 was restarted after the switch', () =>
-      expect(events(r, '+switch-master', { sentinel: 'sentinel-0' })[0]?.time ?? Infinity).to.be.below(restart),
-    );
+    e.that('sentinel-2 was restarted after the switch (it missed the failover)', () => {
+      const first = Math.min(
+        ...events(r, '+switch-master')
+          .filter((x) => x.sentinel !== 'sentinel-2')
+          .map((x) => x.time),
+      );
+      expect(first).to.be.below(restart);
+    });
     e.that('restarted, sentinel-2 adopted the new master within 5 s', () => {
       expect(e.check('observed').valid).to.equal(true);
       expect(e.figure('observed', 'rejoinedMaster')).to.equal(nodeOf(e.figure('failover-timing', 'newMaster')));

@@ -4,7 +4,7 @@ import { StopSentinels } from '../../../lib/faults/stop-sentinels.ts';
 import { pairs } from '../../../lib/topology/ready.ts';
 import { defaultChecks } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
-import { fault, Observations } from './support.ts';
+import { events, fault, Observations } from './support.ts';
 
 const seen = new Observations();
 
@@ -19,13 +19,18 @@ export const sentinelTwoDown: Scenario = {
     '1000 a frozen master is +sdown within 2 s (down-after plus at most one 1 s PING period) and a failover switches ' +
     'about 1.5 s later (a kill -9 failover switches ~2 s after the fault). Quorum is 1, so ' +
     'the lone sentinel can reach +odown by itself. (With quorum 2 a lone sentinel cannot even reach +odown: only +sdown.) ' +
-    'The master is frozen rather than killed so that it comes back with its data when nothing fails over.',
+    'The master is frozen rather than killed so that it comes back with its data when nothing fails over. ' +
+    'failover-timeout is 1000 ms here: a sentinel waits 2 x failover-timeout after a failover attempt (its own or ' +
+    'one it voted for) before it tries again, and the topology bring-up can leave exactly such an attempt behind ' +
+    '(with quorum 1, a sentinel whose links are still held closed at boot declares the master +odown and tries); ' +
+    'at the default 6000 the lone sentinel could not try at all inside the window. It also bounds each election: ' +
+    'a sentinel not elected within failover-timeout aborts (-failover-abort-not-elected) and retries 2 s later.',
   expectation:
     'Quorum only decides when the master is objectively down; to fail over, a sentinel must be elected leader by a ' +
     'majority of ALL sentinels (2 of 3). The lone sentinel sees +sdown and +odown and starts trying (+try-failover) ' +
     'but can never be elected: no +elected-leader, no promotion, the master address stays the same over the whole ' +
     'window. When the other two come back the three agree on the same master and configuration epoch.',
-  topology: { quorum: 1 },
+  topology: { quorum: 1, failoverTimeoutMs: 1000 },
   schedule: [
     { at: 0, fault: StopSentinels.last(2), durationMs: 5500 },
     { at: 300, fault: new Pause('redis-0'), durationMs: 5000 },
@@ -53,6 +58,7 @@ export const sentinelTwoDown: Scenario = {
     });
     e.that('it tried to fail over but was never elected: no leader, no promotion, no switch', () => {
       expect(e.figure('failover-timing', 'tryFailover')).to.be.a('number');
+      expect(events(r, '-failover-abort-not-elected', { since: pause.start })).to.have.length.greaterThan(0);
       expect(e.figure('failover-timing', 'elected')).to.equal(null);
       expect(e.figure('failover-timing', 'promoted')).to.equal(null);
       expect(e.check('failover-timing').valid).to.equal(true);
