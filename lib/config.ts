@@ -142,7 +142,7 @@ export const CONFIG_KEYS = {
   scenarios: { file: 'scenarios', env: 'SC_SCENARIOS', cli: 'scenarios', kind: 'list', help: 'scenario ids or tags, comma-separated (default: all)' },
   seed: { file: 'seed', env: 'SC_SEED', cli: 'seed', kind: 'int', min: 0, help: 'seed for fault schedules (default: random, recorded in the report)' },
   reportDir: { file: 'reportDir', env: 'SC_REPORT_DIR', cli: 'report-dir', kind: 'string', help: 'report folder (default reports/<run id>)' },
-  downAfterMs: { file: 'downAfterMs', env: 'SC_DOWN_AFTER_MS', cli: 'down-after-ms', kind: 'int', min: 100, help: 'Sentinel down-after-milliseconds (default 1000; a scenario that sets its own keeps it)' },
+  downAfterMs: { file: 'downAfterMs', env: 'SC_DOWN_AFTER_MS', cli: 'down-after-ms', kind: 'int', min: 100, help: 'Sentinel down-after-milliseconds (default 1500; a scenario that sets its own keeps it)' },
   failoverTimeoutMs: { file: 'failoverTimeoutMs', env: 'SC_FAILOVER_TIMEOUT_MS', cli: 'failover-timeout-ms', kind: 'int', min: 100, help: 'Sentinel failover-timeout in ms (default 6000; a scenario that sets its own keeps it)' },
   sentinelDebug: { file: 'sentinelDebug', env: 'SC_SENTINEL_DEBUG', cli: 'sentinel-debug', kind: 'bool', help: 'shorten Sentinel internal periods with SENTINEL DEBUG (default on; --no-sentinel-debug or SC_SENTINEL_DEBUG=off keeps the defaults)' },
   compareImages: { file: 'compareImages', env: 'SC_COMPARE_IMAGES', cli: 'image', kind: 'list', help: 'compare: an image to run (repeat; the first is the baseline); REDIS+SENTINEL runs different sentinel images' },

@@ -184,11 +184,15 @@ function quorumTime(evs: readonly SentinelEvent[], quorum: number | undefined): 
   return undefined;
 }
 
+/**
+ * Failovers = distinct new masters. Counting old→new pairs over-counts: a sentinel that missed the first
+ * switch of a cascade reports old→newest directly (redis-0→redis-2 beside redis-0→redis-1, redis-1→redis-2).
+ */
 function distinctSwitches(switches: readonly SentinelEvent[]): number {
   const keys = new Set<string>();
   for (const e of switches) {
     const s = e.switchMaster;
-    keys.add(s ? `${hostPort(s.from)}>${hostPort(s.to)}` : e.payload);
+    keys.add(s ? hostPort(s.to) : e.payload);
   }
   return keys.size;
 }

@@ -263,6 +263,15 @@ describe('failover-timing', () => {
     expect([p.failovers, p.newMaster, p.switchQuorum]).to.deep.equal([2, 'redis-1:7001', 110]);
   });
 
+  it('a sentinel that missed the first switch of a cascade does not add a failover', () => {
+    const events = [
+      ev('sentinel-0', 100, '+switch-master', 'mymaster redis-0 7000 redis-1 7001'),
+      ev('sentinel-0', 900, '+switch-master', 'mymaster redis-1 7001 redis-2 7002'),
+      ev('sentinel-2', 950, '+switch-master', 'mymaster redis-0 7000 redis-2 7002'),
+    ];
+    expect(sentinelPhases(events, F, 'mymaster', 2).failovers).to.equal(2);
+  });
+
   it('rounds relative figures to 0.1 ms', () => {
     const p = sentinelPhases([parseSentinelEvent('s', '+sdown', M, F + 12.345678)], F, 'mymaster');
     expect(p.sdownFirst).to.equal(12.3);
