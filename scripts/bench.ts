@@ -124,7 +124,7 @@ async function benchParallel(reps: number): Promise<void> {
     t0 = now();
     const both = await Promise.allSettled([0, 1].map(() => new SentinelTopology().with(SUITE_TOPOLOGY).start()));
     par.push(now() - t0);
-    await Promise.all(both.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+    await Promise.all(both.map((r) => (r.status === 'fulfilled' ? r.value.stop() : Promise.resolve())));
     const failed = both.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     log(`parallel rep ${i + 1}/${reps}: 2 sequential ${r0(seq[i] ?? NaN)} ms, 2 in parallel ${r0(par[i] ?? NaN)} ms`);
