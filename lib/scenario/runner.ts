@@ -114,7 +114,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
   let healAt = t0;
   try {
     validateScenario(s, topoOptions);
-    topology = await builder.start();
+    topology = await startWithRetry(builder, log, (n) => (result.topology.notes = [...result.topology.notes, n]));
     const t = topology;
     result.topology.serverVersion = await serverVersion(t);
     history.nodes = t.specs.map((sp) => ({
@@ -186,6 +186,23 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
 
 /** Replication bytes a replica may trail the master at the final poll and still count as caught up (see defaultChecks). */
 export const REATTACH_MAX_LAG_BYTES = 1024;
+
+/**
+ * Start the topology; if the start itself times out (not a configuration error), tear down and try once
+ * more. Seen rarely on loaded 2-core machines (a replica link that stays down during bring-up); the retry
+ * is logged and noted in the result, never hidden.
+ */
+async function startWithRetry(builder: SentinelTopology, log: Progress, note: (n: string) => void): Promise<StartedSentinelTopology> {
+  try {
+    return await builder.start();
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (!/timed out/i.test(msg)) throw err;
+    log(`topology start failed (${msg}); retrying once with a fresh topology`);
+    note(`topology start retried once: ${msg}`);
+    return await builder.start();
+  }
+}
 
 /** The standard checks: failover timing from the measured step, reattachment after heal, loss, split brain. */
 export function defaultChecks(ctx: { scenario: Scenario; faultStart: number; healAt: number; topology: TopologyOptions }): BoundCheck[] {

@@ -65,7 +65,7 @@ export interface TopologyOptions {
   bootPingPeriodMs: number;
   /** Images; see lib/config.ts for the defaults and environment variables. */
   images: Images;
-  /** Bound on the whole start (containers + readiness). @default 60000 */
+  /** Bound on the whole start (containers + readiness). @default 30000 */
   startupTimeoutMs: number;
   /** Labels added to every container and network (the harness adds its own run labels). @default {} */
   labels: Record<string, string>;
@@ -88,7 +88,7 @@ export function defaultTopologyOptions(): TopologyOptions {
     preseed: true,
     bootPingPeriodMs: 100,
     images: resolveImages(),
-    startupTimeoutMs: 60_000,
+    startupTimeoutMs: 30_000,
     labels: {},
   };
 }
