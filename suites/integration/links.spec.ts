@@ -15,24 +15,12 @@ import { execIn, remaining } from '../../lib/topology/docker.ts';
 import { clientProxyName, linkProxyName } from '../../lib/topology/layout.ts';
 import { pairs, parseInfo } from '../../lib/topology/ready.ts';
 import { SentinelTopology, type StartedSentinelTopology } from '../../lib/topology/topology.ts';
+import { eventually as poll } from './eventually.ts';
+
+const eventually = <T>(what: string, probe: () => Promise<T | false | undefined>, timeoutMs = 15_000): Promise<T> =>
+  poll(what, probe, timeoutMs, 100);
 
 const X = 'redis-1';
-
-async function eventually<T>(what: string, probe: () => Promise<T | false | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Can `from` open a connection to `to` at its announced address (the link from→to), from inside `from`? */
 async function reaches(t: StartedSentinelTopology, from: string, to: string): Promise<boolean> {

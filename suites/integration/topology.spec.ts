@@ -12,24 +12,7 @@ import { linkProxyName } from '../../lib/topology/layout.ts';
 import { pairs } from '../../lib/topology/ready.ts';
 import { SentinelTopology, type StartedSentinelTopology } from '../../lib/topology/topology.ts';
 import type { TopologyOptions } from '../../lib/topology/options.ts';
-
-/** Poll until `probe` returns a truthy value (bounded); the error says what was last seen. */
-async function eventually<T>(what: string, probe: () => Promise<T | false | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
+import { eventually } from './eventually.ts';
 
 describe('topology on real containers', function () {
   this.timeout(120_000);
