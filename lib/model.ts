@@ -28,6 +28,12 @@ export interface Op {
   error?: string;
   /** For reads: the number of elements seen; for WAIT mode: replicas that acknowledged. */
   result?: number;
+  /**
+   * The redis node whose connection carried the reply (for ok ops and error replies); for an op that got no
+   * reply (timeout, dropped connection), the node its command was written to. Absent when unknown: nothing
+   * was written, the connection was replaced before the reply was handed back, or the history predates it.
+   */
+  node?: string;
 }
 
 export type SentinelEventType = string; // '+sdown', '+switch-master', '+tilt', ...

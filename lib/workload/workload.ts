@@ -3,11 +3,12 @@
  * directly to a fixed node) and record every one as ok / failed / unknown with invoke/complete times.
  * Every command is bounded (commandTimeout, no offline queue, no retries): an outage is recorded, never hidden.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import { now, sleep, withTimeout } from '../clock.ts';
 import type { Op } from '../model.ts';
 import type { StartedSentinelTopology } from '../topology/topology.ts';
 import { classify } from './outcome.ts';
+import { captureSent, nodeByAddress, servedBy, type NodeByAddress } from './served-by.ts';
 
 export interface WorkerSpec {
   /** Client group (which set of cuttable client links it uses). @default 0 */
@@ -70,6 +71,8 @@ export class Workload {
   private loops: Promise<void>[] = [];
   private stopTimer: NodeJS.Timeout | undefined;
   private nextProcess = 0;
+  /** Published client address → node, for `Op.node` (set by start()). */
+  private nodes: NodeByAddress = new Map();
 
   constructor(options: WorkloadOptions) {
     this.options = { commandTimeoutMs: 500, keyPrefix: 'chaos', maxDurationMs: 120_000, maxOps: 2_000_000, random: Math.random, ...options };
@@ -100,6 +103,7 @@ export class Workload {
   async start(t: StartedSentinelTopology): Promise<this> {
     this.running = true;
     const started = now();
+    this.nodes = nodeByAddress(t, this.options.workers.map((w) => w.group ?? 0));
     const prepared = this.options.workers.map((w) => ({ w, client: this.clientFor(t, w) }));
     await Promise.all(prepared.map(({ client }) => withTimeout(client.connect(), 10_000, 'workload client to connect')));
     for (const { w, client } of prepared) {
@@ -131,17 +135,22 @@ export class Workload {
     const op: Op = { process, client: `c${w.group ?? 0}`, via, f, key, invoke: now(), complete: 0, outcome: 'unknown' };
     if (f === 'add') op.value = unique;
     // With the offline queue off, a client that is not ready rejects without sending: definitely not applied.
-    const sent = client.status === 'ready';
+    // Captured in the same synchronous turn as the call below, which writes the command to this socket.
+    const sent = captureSent(client, this.nodes);
     try {
-      if (f === 'add') await client.sadd(key, unique);
-      else if (f === 'incr') op.value = await client.incr(key);
-      else op.result = await client.scard(key);
+      const reply = f === 'add' ? client.sadd(key, unique) : f === 'incr' ? client.incr(key) : client.scard(key);
+      const value = await reply;
+      if (f === 'incr') op.value = value;
+      else if (f === 'read') op.result = value;
+      setNode(op, servedBy(client, sent, true));
       op.outcome = 'ok';
       if (w.wait && f !== 'read') op.result = await client.wait(w.wait.replicas, w.wait.timeoutMs).catch(() => -1);
     } catch (err) {
       const c = classify(err);
       op.outcome = sent ? c.outcome : 'failed';
       op.error = c.error;
+      // An error reply (READONLY…) came back on a socket; a timeout or a dropped connection brought none.
+      setNode(op, servedBy(client, sent, err instanceof ReplyError));
     }
     op.complete = now();
     return op;
@@ -156,4 +165,9 @@ export class Workload {
     for (const c of this.clients) c.disconnect();
     this.clients.length = 0;
   }
+}
+
+/** Records the serving node, leaving the field absent when it is unknown. */
+function setNode(op: Op, node: string | undefined): void {
+  if (node !== undefined) op.node = node;
 }
