@@ -6,6 +6,8 @@ export type { FailoverTimingOpts, SentinelPhases, Unavailability } from './failo
 export { finalMasterFromPolls, pollsByNode, reattach } from './reattach.ts';
 export type { ReattachOpts } from './reattach.ts';
 export { dualMasterWindows, splitBrain } from './split-brain.ts';
+export { electedAt, electedTimeline } from './elected-master.ts';
+export type { ElectedSpan } from './elected-master.ts';
 export type { MasterWindow, SplitBrainOpts } from './split-brain.ts';
 export { checkCounters, checkSets, writeLoss } from './write-loss.ts';
 export type { OpRef, WriteLossOpts } from './write-loss.ts';

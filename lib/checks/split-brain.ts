@@ -1,28 +1,49 @@
 /**
- * Split brain: windows in which two or more nodes reported role master at once, and the
- * writes acknowledged during them. Writes acknowledged by a node that did not end as master
- * (direct clients pinned to it) were accepted on the losing side.
+ * Split brain: writes acknowledged by a redis node that was not the master the sentinels had elected.
  *
- * Each node's polled state holds from one poll until its next (its last poll holds until the
- * last poll of any node); an unreachable poll is unknown, which does not count as master.
+ * Every acknowledged write (add/incr, outcome ok) is judged by the node that served it (`Op.node`, the
+ * node whose connection carried the reply), whatever the route: a Sentinel-routed client still connected
+ * to a deposed master is the split brain users hit, as much as a client pinned to a node. The elected
+ * master comes from the sentinels' events (see elected-master.ts). A write is judged at its invoke time,
+ * so a write in flight across a switch is not blamed.
+ *
+ * Figures:
+ * - `deposedWrites`: ok writes served by a node that was not the elected master when they were invoked
+ *   (`deposedSentinelWrites` / `deposedDirectWrites` by route, `deposedWrites.<node>` by node);
+ * - `losingSideWrites`: those of them served by a node other than the final master: writes a deposed
+ *   master acknowledged and never got back (it rejoins as a replica and drops its data set); null when
+ *   the final master is unknown;
+ * - `writes.<node>`: ok writes per serving node; `unattributedWrites`: ok writes with no `node`;
+ * - `elections`: how many times the elected master changed;
+ * - the dual-master windows, from the role polls (each node's polled state holds from one poll until its
+ *   next, its last until the last poll of any node; an unreachable poll is not master): `dualMasterMs`,
+ *   `windows`, `maxMasters`, and the ok writes overlapping them (`writesDuringDualMaster`, split into
+ *   `sentinelWrites` and `directWrites`, `directWrites.<node>` by pinned node).
+ *
+ * Verdict: false when any write was served by a non-elected node; unknown when an ok write has no
+ * `node` (histories recorded before it existed) or the initial master is unknown; true otherwise.
  */
 import type { Figure, Op, RolePoll } from '../model.ts';
 import { relMs, round1 } from './checker.ts';
 import type { Checker } from './checker.ts';
+import { electedAt, electedTimeline, type ElectedSpan } from './elected-master.ts';
 import { finalMasterFromPolls, pollsByNode } from './reattach.ts';
 
 export interface SplitBrainOpts {
   /**
-   * The node that ended as master (its side won).
+   * The node that ended as master (its side won); only `losingSideWrites` depends on it.
    * @default history.final.node, else the node whose last reachable poll says master
    */
   finalMaster?: string;
   /**
-   * Epoch ms that window times in `details` are relative to.
+   * Epoch ms that times in `details` are relative to.
    * @default history.t0
    */
   since?: number;
 }
+
+/** How many deposed writes `details` lists. */
+const DETAIL_LIMIT = 100;
 
 /** A time interval, epoch ms, [from, to). */
 interface Span {
@@ -36,11 +57,21 @@ export interface MasterWindow extends Span {
   maxMasters: number;
 }
 
-interface WindowWrites {
+interface RouteCounts {
   total: number;
   sentinel: number;
-  /** Direct writes per node. */
+  /** Direct writes per pinned node. */
   direct: Record<string, number>;
+}
+
+/** What the verdict rests on. */
+interface Judged {
+  writes: Op[];
+  elected: ElectedSpan[];
+  deposed: Op[];
+  losing: Op[] | undefined;
+  unattributed: number;
+  finalMaster: string | undefined;
 }
 
 export const splitBrain: Checker<SplitBrainOpts> = {
@@ -48,15 +79,23 @@ export const splitBrain: Checker<SplitBrainOpts> = {
   check(history, opts) {
     const since = opts.since ?? history.t0;
     const finalMaster = opts.finalMaster ?? history.final.node ?? finalMasterFromPolls(history.polls);
-    const windows = dualMasterWindows(history.polls);
     const writes = history.ops.filter((o) => o.outcome === 'ok' && (o.f === 'add' || o.f === 'incr'));
+    const elected = electedTimeline(history);
+    const deposed = writes.filter((o) => o.node !== undefined && elected.length > 0 && o.node !== electedAt(elected, o.invoke));
+    const losing = finalMaster === undefined ? undefined : deposed.filter((o) => o.node !== finalMaster);
+    const j: Judged = { writes, elected, deposed, losing, unattributed: writes.filter((o) => o.node === undefined).length, finalMaster };
+    const windows = dualMasterWindows(history.polls);
     const during = writes.filter((o) => windows.some((w) => overlaps(o, w)));
-    const losing = finalMaster === undefined ? [] : during.filter((o) => isDirectToOther(o, finalMaster));
-    const figures = splitFigures(windows, during, losing, finalMaster);
-    const details = { windows: windows.map((w) => windowDetail(w, writes, since)) };
-    const notes = splitNotes(windows, during, losing, finalMaster);
-    const undecided = finalMaster === undefined && during.some((o) => directNode(o) !== undefined);
-    return { valid: losing.length > 0 ? false : undecided ? 'unknown' : true, figures, notes, details };
+    return {
+      valid: deposed.length > 0 ? false : j.unattributed > 0 || (writes.length > 0 && elected.length === 0) ? 'unknown' : true,
+      figures: { ...judgedFigures(j), ...windowFigures(windows, during) },
+      notes: splitNotes(j, windows, during),
+      details: {
+        windows: windows.map((w) => windowDetail(w, writes, since)),
+        elected: elected.map((s) => ({ node: s.node, from: Number.isFinite(s.from) ? relMs(s.from, since) : null, epoch: s.epoch ?? null, by: s.by ?? 'initial master' })),
+        deposed: deposed.slice(0, DETAIL_LIMIT).map((o) => deposedDetail(o, elected, since)),
+      },
+    };
   },
 };
 
@@ -105,19 +144,13 @@ function overlaps(op: Op, w: Span): boolean {
   return op.invoke <= w.to && op.complete >= w.from;
 }
 
-/** A write acknowledged by a node other than `node` (so not through Sentinel). */
-function isDirectToOther(op: Op, node: string): boolean {
-  const target = directNode(op);
-  return target !== undefined && target !== node;
-}
-
 /** The node a direct client writes to (`direct:<node>`), undefined for Sentinel clients. */
 function directNode(op: Op): string | undefined {
   return op.via.startsWith('direct:') ? op.via.slice('direct:'.length) : undefined;
 }
 
-function countWrites(ops: readonly Op[]): WindowWrites {
-  const w: WindowWrites = { total: ops.length, sentinel: 0, direct: {} };
+function countRoutes(ops: readonly Op[]): RouteCounts {
+  const w: RouteCounts = { total: ops.length, sentinel: 0, direct: {} };
   for (const o of ops) {
     const node = directNode(o);
     if (node === undefined) w.sentinel++;
@@ -126,8 +159,29 @@ function countWrites(ops: readonly Op[]): WindowWrites {
   return w;
 }
 
-function splitFigures(windows: readonly MasterWindow[], during: readonly Op[], losing: readonly Op[], finalMaster: string | undefined): Record<string, Figure> {
-  const w = countWrites(during);
+function countBy(ops: readonly Op[], prefix: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const o of ops) if (o.node !== undefined) out[`${prefix}.${o.node}`] = (out[`${prefix}.${o.node}`] ?? 0) + 1;
+  return out;
+}
+
+function judgedFigures(j: Judged): Record<string, Figure> {
+  const routes = countRoutes(j.deposed);
+  return {
+    deposedWrites: j.deposed.length,
+    deposedSentinelWrites: routes.sentinel,
+    deposedDirectWrites: routes.total - routes.sentinel,
+    losingSideWrites: j.losing?.length ?? null,
+    unattributedWrites: j.unattributed,
+    elections: Math.max(0, j.elected.length - 1),
+    finalMaster: j.finalMaster ?? null,
+    ...countBy(j.deposed, 'deposedWrites'),
+    ...countBy(j.writes, 'writes'),
+  };
+}
+
+function windowFigures(windows: readonly MasterWindow[], during: readonly Op[]): Record<string, Figure> {
+  const w = countRoutes(during);
   const figures: Record<string, Figure> = {
     dualMasterMs: round1(windows.reduce((t, x) => t + x.to - x.from, 0)),
     windows: windows.length,
@@ -135,27 +189,37 @@ function splitFigures(windows: readonly MasterWindow[], during: readonly Op[], l
     writesDuringDualMaster: w.total,
     directWrites: w.total - w.sentinel,
     sentinelWrites: w.sentinel,
-    losingSideWrites: losing.length,
-    finalMaster: finalMaster ?? null,
   };
   for (const [node, n] of Object.entries(w.direct)) figures[`directWrites.${node}`] = n;
   return figures;
 }
 
 function windowDetail(w: MasterWindow, writes: readonly Op[], since: number) {
-  const ops = writes.filter((o) => overlaps(o, w));
-  const counts = countWrites(ops);
+  const counts = countRoutes(writes.filter((o) => overlaps(o, w)));
   return { from: relMs(w.from, since), to: relMs(w.to, since), masters: w.masters, writes: counts.total, sentinelWrites: counts.sentinel, directWrites: counts.direct };
 }
 
-function splitNotes(windows: readonly MasterWindow[], during: readonly Op[], losing: readonly Op[], finalMaster: string | undefined): string[] {
-  if (windows.length === 0) return [];
-  const notes = [`${windows.length} dual-master window(s); ${during.length} ok writes overlap them`];
-  if (losing.length > 0) {
-    const nodes = [...new Set(losing.map(directNode))].join(', ');
-    notes.push(`${losing.length} writes acknowledged on the losing side (${nodes}; final master ${finalMaster ?? 'unknown'})`);
-  }
-  if (finalMaster === undefined) notes.push('final master unknown: cannot tell which side lost');
-  return notes;
+function deposedDetail(o: Op, elected: readonly ElectedSpan[], since: number) {
+  return { key: o.key, value: o.value ?? null, via: o.via, node: o.node, elected: electedAt(elected, o.invoke) ?? null, invoke: relMs(o.invoke, since), complete: relMs(o.complete, since) };
 }
 
+function splitNotes(j: Judged, windows: readonly MasterWindow[], during: readonly Op[]): string[] {
+  const notes: string[] = [];
+  if (j.deposed.length > 0) {
+    const nodes = [...new Set(j.deposed.map((o) => o.node))].join(', ');
+    const routes = countRoutes(j.deposed);
+    notes.push(
+      `${j.deposed.length} of ${j.writes.length} acknowledged writes were served by a node the sentinels had not elected (${nodes}): ` +
+        `${routes.sentinel} through Sentinel, ${routes.total - routes.sentinel} pinned; ` +
+        `${j.losing === undefined ? 'final master unknown' : `${j.losing.length} on the losing side (final master ${j.finalMaster})`}`,
+    );
+  } else if (j.unattributed > 0) {
+    notes.push(`${j.unattributed} of ${j.writes.length} acknowledged writes carry no serving node: cannot tell whether a non-elected master served them`);
+  } else if (j.writes.length > 0 && j.elected.length === 0) {
+    notes.push('initial master unknown (no node has initialRole master): cannot tell which master was elected');
+  } else {
+    notes.push(`every one of ${j.writes.length} acknowledged writes was served by the master the sentinels had elected (${Math.max(0, j.elected.length - 1)} election(s))`);
+  }
+  if (windows.length > 0) notes.push(`${windows.length} dual-master window(s) by the role polls; ${during.length} ok writes overlap them`);
+  return notes;
+}
