@@ -4,9 +4,14 @@
  *
  * The timeline starts at the topology's initial master (`history.nodes`, initialRole master) and moves on:
  *
- * - `+promoted-slave` (leader only): the promoted replica answered INFO as a master; the leader has just
- *   given the master the failover's epoch as its config epoch and from now on hands out the new address
- *   (sentinel.c `sentinelRefreshInstanceInfo` / `sentinelGetCurrentMasterAddress`);
+ * - the leader's `+failover-state-wait-promotion` for a replica, published right after it sent that replica
+ *   SLAVEOF NO ONE (sentinel.c `sentinelFailoverSendSlaveOfNoOne`): from then on the replica no longer
+ *   takes the old master's writes, so what the old master acknowledges is lost. It counts only when the
+ *   same sentinel then publishes `+promoted-slave` for that replica (the replica answered INFO as a master;
+ *   the leader gives the master the failover's epoch as its config epoch and hands out the new address,
+ *   `sentinelRefreshInstanceInfo` / `sentinelGetCurrentMasterAddress`); a failover aborted before that
+ *   (`-failover-abort-slave-timeout`) elects nobody. Without the wait-promotion event, `+promoted-slave`'s
+ *   own time is used;
  * - `+switch-master`: a sentinel switched its configuration (the leader at failover end, the others when a
  *   hello message carries a newer config epoch). Repeats of the current master are no change.
  *
@@ -26,7 +31,7 @@ export interface ElectedSpan {
   from: number;
   /** The config epoch of the change, when known. */
   epoch?: number;
-  /** The event that made the change (with the sentinel that published it); absent for the initial master. */
+  /** The event whose time the change takes (with the sentinel that published it); absent for the initial master. */
   by?: string;
 }
 
@@ -74,8 +79,10 @@ export function electedAt(spans: readonly ElectedSpan[], time: number): string |
 /** Candidate changes of `history.masterName`, in time order, each with its sentinel's last announced epoch. */
 function changes(history: Pick<History, 'events' | 'nodes' | 'masterName'>): Change[] {
   const names = new Map(history.nodes.map((n) => [n.announced, n.name]));
-  const name = (a: { host: string; port: number }): string => names.get(hostPort(a)) ?? hostPort(a);
+  const name = (a: Addr): string => names.get(hostPort(a)) ?? hostPort(a);
   const lastEpoch = new Map<string, number>();
+  /** Per sentinel: the replica it last sent SLAVEOF NO ONE, and when (cleared by an abort). */
+  const sent = new Map<string, { replica: string; time: number }>();
   const out: Change[] = [];
   for (const e of [...history.events].sort((a, b) => a.time - b.time)) {
     if (e.epoch !== undefined && (e.type === '+new-epoch' || e.type === '+vote-for-leader')) {
@@ -83,10 +90,17 @@ function changes(history: Pick<History, 'events' | 'nodes' | 'masterName'>): Cha
       continue;
     }
     if (eventMasterName(e) !== history.masterName) continue;
+    if (e.type.startsWith('-failover-abort')) sent.delete(e.sentinel);
+    if (e.type === '+failover-state-wait-promotion' && e.instance?.kind === 'slave') sent.set(e.sentinel, { replica: name(e.instance), time: e.time });
     const move = addresses(e);
     if (move === undefined) continue;
-    out.push({ time: e.time, from: move.from && name(move.from), to: name(move.to), epoch: lastEpoch.get(e.sentinel), by: `${e.type} ${e.sentinel}` });
+    const to = name(move.to);
+    const promotion = e.type === '+promoted-slave' ? sent.get(e.sentinel) : undefined;
+    const at = promotion?.replica === to ? { time: promotion.time, by: `+failover-state-wait-promotion ${e.sentinel}` } : { time: e.time, by: `${e.type} ${e.sentinel}` };
+    out.push({ ...at, from: move.from && name(move.from), to, epoch: lastEpoch.get(e.sentinel) });
   }
+  // In event order: a promotion dated back to its SLAVEOF NO ONE still follows every earlier change (no other
+  // sentinel can publish a change between the two events but a stale one, which the timeline skips).
   return out;
 }
 

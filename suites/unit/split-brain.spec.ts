@@ -34,8 +34,12 @@ interface Failover {
   from: string;
   to: string;
   epoch: number;
-  /** When the leader starts (+new-epoch), sees the promotion (+promoted-slave), ends (+switch-master). */
+  /**
+   * When the leader starts (+new-epoch), sends SLAVEOF NO ONE (+failover-state-wait-promotion), sees the
+   * promotion (+promoted-slave), ends (+switch-master).
+   */
   start: number;
+  sent: number;
   promoted: number;
   switched: number;
   /** When the other sentinels learn the new config from a hello (+switch-master). */
@@ -59,6 +63,7 @@ function failover(f: Failover): SentinelEvent[] {
     ev(f.start + 20, leader, '+elected-leader', old),
     ev(f.start + 30, leader, '+selected-slave', promoted),
     ev(f.start + 31, leader, '+failover-state-send-slaveof-noone', promoted),
+    ev(f.sent, leader, '+failover-state-wait-promotion', promoted),
     ev(f.promoted, leader, '+promoted-slave', promoted),
     ev(f.promoted, leader, '+failover-state-reconf-slaves', old),
     ev(f.switched, leader, '+failover-end', old),
@@ -73,12 +78,15 @@ function failover(f: Failover): SentinelEvent[] {
   return out;
 }
 
-/** A kill -9 of redis-0 at 1000 ms: redis-1 promoted at 2900, switch at 3500 (followers 3600). */
-const KILL: Failover = { from: 'redis-0', to: 'redis-1', epoch: 1, start: 2000, promoted: 2900, switched: 3500, followers: 3600 };
-/** SENTINEL FAILOVER at 1000 ms: redis-1 promoted at 1900; redis-0 keeps accepting until converted at 4000. */
-const MANUAL: Failover = { from: 'redis-0', to: 'redis-1', epoch: 1, start: 1000, promoted: 1900, switched: 2500, followers: 2600, manual: true };
-/** After KILL, redis-1 is killed too: redis-2 promoted at 8900 (epoch 2). */
-const SECOND: Failover = { from: 'redis-1', to: 'redis-2', epoch: 2, start: 8000, promoted: 8900, switched: 9500, followers: 9600, leader: 'sentinel-2' };
+/** A kill -9 of redis-0 at 1000 ms: SLAVEOF NO ONE to redis-1 at 2800, promoted 2900, switch at 3500 (followers 3600). */
+const KILL: Failover = { from: 'redis-0', to: 'redis-1', epoch: 1, start: 2000, sent: 2800, promoted: 2900, switched: 3500, followers: 3600 };
+/**
+ * SENTINEL FAILOVER at 1000 ms: SLAVEOF NO ONE to redis-1 at 1900, seen promoted at 2900 (one INFO period
+ * later); redis-0 keeps accepting until it is converted at about 4500.
+ */
+const MANUAL: Failover = { from: 'redis-0', to: 'redis-1', epoch: 1, start: 1000, sent: 1900, promoted: 2900, switched: 2950, followers: 3000, manual: true };
+/** After KILL, redis-1 is killed too: SLAVEOF NO ONE to redis-2 at 8800, promoted 8900 (epoch 2). */
+const SECOND: Failover = { from: 'redis-1', to: 'redis-2', epoch: 2, start: 8000, sent: 8800, promoted: 8900, switched: 9500, followers: 9600, leader: 'sentinel-2' };
 
 function write(node: string | undefined, invoke: number, complete = invoke + 2, o: { via?: Op['via']; outcome?: Outcome; f?: Op['f'] } = {}): Op {
   const op: Op = {
@@ -127,7 +135,7 @@ describe('split-brain: every acknowledged write judged against the elected maste
   const cases: Case[] = [
     {
       name: 'kill failover, every write served by the elected master: valid',
-      catches: 'electing at +switch-master only (blames redis-1 writes between +promoted-slave and +switch-master); counting reads or failed ops',
+      catches: 'electing at +switch-master only (blames redis-1 writes between the promotion and +switch-master); counting reads or failed ops',
       h: history({
         events: failover(KILL),
         ops: [
@@ -144,13 +152,14 @@ describe('split-brain: every acknowledged write judged against the elected maste
     },
     {
       name: 'manual failover, the old master acks Sentinel writes after the switch: invalid',
-      catches: 'the old checker (only pinned writes were attributed: valid with 0 losing-side writes)',
+      catches: 'the old checker (only pinned writes attributed: valid, 0 losing-side writes); electing at +promoted-slave (110)',
       h: history({
         events: failover(MANUAL),
         polls: [...timeline('redis-0', 'MMMMMMMMMS'), ...timeline('redis-1', 'SSSSMMMMMM'), ...timeline('redis-2', 'SSSSSSSSSS')],
         ops: [
-          ...writes('redis-0', 0, 190), // 0..1890: before +promoted-slave
-          ...writes('redis-0', 1900, 210), // 1900..3990: still connected to the deposed redis-0
+          ...writes('redis-0', 0, 190), // 0..1890: before SLAVEOF NO ONE
+          ...writes('redis-0', 1900, 100), // 1900..2890: SLAVEOF NO ONE sent, promotion not yet seen: lost all the same
+          ...writes('redis-0', 2900, 110), // 2900..3990: still connected to the deposed redis-0
           ...writes('redis-1', 4000, 50),
         ],
         final: 'redis-1',
@@ -169,7 +178,7 @@ describe('split-brain: every acknowledged write judged against the elected maste
       figures: { deposedWrites: 0 },
     },
     {
-      name: 'a write invoked at the very moment of the promotion is judged against the new master',
+      name: 'a write invoked at the very moment of SLAVEOF NO ONE is judged against the new master',
       catches: 'an elected timeline that starts the new master only after its event time',
       h: history({ events: failover(MANUAL), ops: [write('redis-0', 1900, 1902)], final: 'redis-1' }),
       valid: false,
@@ -293,7 +302,7 @@ describe('split-brain: every acknowledged write judged against the elected maste
     ]);
     expect(r.details?.['elected']).to.deep.equal([
       { node: 'redis-0', from: null, epoch: null, by: 'initial master' },
-      { node: 'redis-1', from: 900, epoch: 1, by: '+promoted-slave sentinel-1' },
+      { node: 'redis-1', from: 900, epoch: 1, by: '+failover-state-wait-promotion sentinel-1' },
     ]);
     expect(r.notes?.[0]).to.equal(
       '1 of 1 acknowledged writes were served by a node the sentinels had not elected (redis-0): 1 through Sentinel, 0 pinned; 1 on the losing side (final master redis-1)',
@@ -307,13 +316,32 @@ describe('split-brain: every acknowledged write judged against the elected maste
 });
 
 describe('electedTimeline', () => {
-  it('follows the leader\'s +promoted-slave; the other sentinels\' +switch-master are repeats', () => {
+  it('dates a promotion back to the leader\'s SLAVEOF NO ONE; the other sentinels\' +switch-master are repeats', () => {
     const spans = electedTimeline(history({ events: failover(KILL) }));
     expect(spans).to.deep.equal([
       { node: 'redis-0', from: -Infinity },
-      { node: 'redis-1', from: S + 2900, epoch: 1, by: '+promoted-slave sentinel-1' },
+      { node: 'redis-1', from: S + 2800, epoch: 1, by: '+failover-state-wait-promotion sentinel-1' },
     ]);
-    expect([2899, 2900, 99_999].map((t) => electedAt(spans, S + t))).to.deep.equal(['redis-0', 'redis-1', 'redis-1']);
+    expect([2799, 2800, 99_999].map((t) => electedAt(spans, S + t))).to.deep.equal(['redis-0', 'redis-1', 'redis-1']);
+  });
+
+  it('takes +promoted-slave\'s own time when the SLAVEOF NO ONE was not seen', () => {
+    const events = failover(KILL).filter((e) => e.type !== '+failover-state-wait-promotion');
+    expect(electedTimeline(history({ events }))[1]).to.deep.equal({ node: 'redis-1', from: S + 2900, epoch: 1, by: '+promoted-slave sentinel-1' });
+  });
+
+  it('an aborted promotion elects nobody, and a later promotion dates from its own SLAVEOF NO ONE', () => {
+    const promoted = slaveInst('redis-1', 'redis-0');
+    const aborted = [
+      ev(500, 'sentinel-1', '+new-epoch', '1'),
+      ev(600, 'sentinel-1', '+failover-state-wait-promotion', promoted),
+      ev(1600, 'sentinel-1', '-failover-abort-slave-timeout', masterInst('redis-0')),
+    ];
+    expect(electedTimeline(history({ events: aborted })).map((s) => s.node)).to.deep.equal(['redis-0']);
+    const retried = [...aborted, ...failover({ ...KILL, epoch: 2 })];
+    expect(electedTimeline(history({ events: retried }))[1]).to.deep.include({ node: 'redis-1', from: S + 2800, epoch: 2 });
+    const abortedThenPromoted = [...aborted, ev(2900, 'sentinel-1', '+promoted-slave', promoted)];
+    expect(electedTimeline(history({ events: abortedThenPromoted }))[1]).to.deep.include({ from: S + 2900 });
   });
 
   it('takes +switch-master when the promotion was not seen (e.g. the leader\'s events were lost)', () => {
