@@ -6,13 +6,15 @@
  * - clients could not write for a while, but within the configured budget (generous slack);
  * - every redis node, the restarted old master included, ends replicating from the new master;
  * - the write-loss figures come from the real history (acknowledged writes, lost ones);
+ * - every op written to a connection records the node that served it, and that node was the master then:
+ *   by the role polls, and by the sentinels' elected master (split-brain valid, no deposed write);
  * - the phase times measured from the sentinels' event stream agree with the times the sentinels printed
  *   in their own logs (history.logs) within 50 ms;
  * - nothing of the run's topology is left in Docker.
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { orderViolations, phasesFromLogs, sentinelPhases, type SentinelPhases } from '../../lib/checks/index.ts';
+import { electedAt, electedTimeline, orderViolations, phasesFromLogs, sentinelPhases, type SentinelPhases } from '../../lib/checks/index.ts';
 import { Kill } from '../../lib/faults/kill.ts';
 import type { ScenarioResult } from '../../lib/model.ts';
 import { runScenario } from '../../lib/scenario/runner.ts';
@@ -140,6 +142,33 @@ describe('engine: kill -9 of the master under load, through the runner', functio
     const lostByCount = adds.filter((o) => o.outcome === 'ok' && !finalMembers.has(String(o.value))).length;
     expect(f['lost']).to.equal(lostByCount);
     expect(r.history.ops.some((o) => o.outcome !== 'ok'), 'some writes failed or timed out during the failover').to.equal(true);
+  });
+
+  it('recorded the node that served each op, and it was the master at that time', function () {
+    const written = r.history.ops.filter((o) => o.outcome !== 'failed');
+    expect(written.filter((o) => o.node === undefined), 'ok / unknown ops without a serving node').to.deep.equal([]);
+    // A failed op without a node was rejected before anything was written (client not ready).
+    for (const o of r.history.ops.filter((x) => x.node === undefined)) expect(o.error).to.match(/Stream isn't writeable/);
+    const writes = r.history.ops.filter((o) => o.outcome === 'ok' && o.f !== 'read');
+    const kill = r.history.faults[0]?.start ?? NaN;
+    const master = figures('convergence')['master'];
+    const elected = electedTimeline(r.history);
+    expect(elected.map((s) => s.node)).to.deep.equal(['redis-0', master]);
+    const promoted = elected[1]?.from ?? NaN;
+    // (The kill's start is when docker was asked: writes invoked a few ms later may still reach redis-0.)
+    expect(new Set(writes.filter((o) => o.invoke < kill).map((o) => o.node)), 'before the kill').to.deep.equal(new Set(['redis-0']));
+    expect(new Set(writes.filter((o) => o.invoke >= promoted).map((o) => o.node)), 'after the promotion').to.deep.equal(new Set([master]));
+    // The role polls (INFO replication every 100 ms, on the admin ports) say so too: the serving node's last
+    // poll before the write, or its first after, reports role master.
+    const polls = r.history.polls.filter((p) => p.reachable);
+    const wasMaster = (node: string, from: number, to: number): boolean =>
+      [polls.filter((p) => p.node === node && p.time <= from).at(-1), polls.find((p) => p.node === node && p.time >= to)].some((p) => p?.role === 'master');
+    expect(writes.filter((o) => !wasMaster(o.node as string, o.invoke, o.complete)), 'writes served by a node not polled as master').to.deep.equal([]);
+    // And by the sentinels: every write served by the master they had elected when it was invoked.
+    expect(writes.filter((o) => o.node !== electedAt(elected, o.invoke)), 'writes served by a non-elected node').to.deep.equal([]);
+    const sb = r.checks['split-brain'];
+    expect(sb?.valid, sb?.notes?.join('; ')).to.equal(true);
+    expect(sb?.figures).to.deep.include({ deposedWrites: 0, unattributedWrites: 0, elections: 1 });
   });
 
   it(`agrees with the sentinels' own log timestamps within ${LOG_TOLERANCE_MS} ms`, function () {
