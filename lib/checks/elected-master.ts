@@ -48,7 +48,7 @@ interface Change {
  * Addresses Sentinel reports are mapped to node names through `history.nodes[].announced`; an address no
  * node announces stays `host:port` (no write is ever served by it).
  */
-export function electedTimeline(history: Pick<History, 'events' | 'nodes' | 'masterName' | 't0'>): ElectedSpan[] {
+export function electedTimeline(history: Pick<History, 'events' | 'nodes' | 'masterName'>): ElectedSpan[] {
   const initial = history.nodes.find((n) => n.kind === 'redis' && n.initialRole === 'master');
   if (initial === undefined) return [];
   const spans: ElectedSpan[] = [{ node: initial.name, from: -Infinity }];

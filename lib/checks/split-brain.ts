@@ -4,8 +4,9 @@
  * Every acknowledged write (add/incr, outcome ok) is judged by the node that served it (`Op.node`, the
  * node whose connection carried the reply), whatever the route: a Sentinel-routed client still connected
  * to a deposed master is the split brain users hit, as much as a client pinned to a node. The elected
- * master comes from the sentinels' events (see elected-master.ts). A write is judged at its invoke time,
- * so a write in flight across a switch is not blamed.
+ * master comes from the sentinels' events (see elected-master.ts: a promotion counts from the leader's
+ * SLAVEOF NO ONE, after which the old master's writes no longer reach the new one). A write is judged at
+ * its invoke time, so a write in flight across a switch is not blamed.
  *
  * Figures:
  * - `deposedWrites`: ok writes served by a node that was not the elected master when they were invoked
