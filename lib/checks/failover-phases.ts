@@ -182,7 +182,8 @@ export function failoverAttempts(
     last.set(e.sentinel, e);
     if (eventMasterName(e) !== masterName) continue;
     if (e.type === '+try-failover') {
-      closeUnfinished(open, e.sentinel);
+      // A sentinel runs one attempt at a time: an attempt still open here ended unseen (stays unfinished).
+      open.delete(e.sentinel);
       ended.delete(e.sentinel);
       const epoch = previous?.type === '+new-epoch' ? (previous.epoch ?? null) : null;
       open.set(e.sentinel, push(drafts, newDraft(e.sentinel, epoch)));
@@ -203,11 +204,6 @@ function newDraft(sentinel: string | null, epoch: number | null): Draft {
 function push(drafts: Draft[], d: Draft): Draft {
   drafts.push(d);
   return d;
-}
-
-/** A sentinel that starts again without an end we saw: its previous attempt stays unfinished. */
-function closeUnfinished(open: Map<string, Draft>, sentinel: string): void {
-  open.delete(sentinel);
 }
 
 function onLeaderEvent(drafts: Draft[], open: Map<string, Draft>, ended: Map<string, Draft>, e: SentinelEvent): void {
