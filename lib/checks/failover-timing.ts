@@ -26,7 +26,7 @@ import {
 } from './failover-phases.ts';
 import type { FailoverAttempt, SentinelPhases } from './failover-phases.ts';
 import { clientUnavailability, durableUnavailability } from './unavailability.ts';
-import type { DurableUnavailability } from './unavailability.ts';
+import type { DurableUnavailability, Unavailability } from './unavailability.ts';
 
 export { failoverAttempts, orderViolations, phasesFromLogs, sentinelPhases } from './failover-phases.ts';
 export type { AttemptOutcome, FailoverAttempt, SentinelPhases } from './failover-phases.ts';
@@ -73,7 +73,7 @@ export const failoverTiming: Checker<FailoverTimingOpts> = {
     const valid = opts.expectFailover
       ? judgeFailover(phases, durable, history.final, budget, master, notes)
       : judgeNoFailover(attempts, master, notes);
-    notes.push(...contextNotes(history.events, attempts, opts.faultStart, master));
+    notes.push(...contextNotes(history.events, attempts, opts.faultStart, master), ...durabilityNotes(unavail, durable));
     const figures: Record<string, Figure> = {
       ...phases,
       ...unavail,
@@ -178,6 +178,16 @@ function contextNotes(events: readonly SentinelEvent[], attempts: readonly Failo
   if (aborts.length > 0) notes.push(`failover aborted: ${[...new Set(aborts.map((e) => e.type))].join(', ')}`);
   if (attempts.length > 1) notes.push(`${attempts.length} failover attempts: ${attempts.map(describeAttempt).join('; ')}`);
   return notes;
+}
+
+/** Says when acknowledgements were thrown away, so the raw and durable figures differ. */
+function durabilityNotes(u: Unavailability, d: DurableUnavailability): string[] {
+  if (d.vanishedAcks === null || d.vanishedAcks === 0) return [];
+  const open = d.durableUnavailableOpen ? ', not recovered by the end' : '';
+  return [
+    `${d.vanishedAcks} of ${d.vanishedAcks + (d.durableAcks ?? 0)} writes acknowledged through Sentinel after the fault are missing ` +
+      `from the final read: durable unavailability ${d.durableUnavailableMs}ms${open} (${u.unavailableMs}ms counting every ack)`,
+  ];
 }
 
 /** e.g. "sentinel-0 epoch 3 aborted (-failover-abort-not-elected at +15000ms)". */
