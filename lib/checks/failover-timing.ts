@@ -1,15 +1,37 @@
 /**
- * Failover timing: how long after a fault each Sentinel phase was first seen, and how long
- * clients writing through Sentinel could not write.
+ * Failover timing: how long after a fault each Sentinel phase was seen, per failover attempt, and
+ * how long clients writing through Sentinel could not write (raw and durable).
  *
  * Phases (ms from the fault start, null when not observed): sdown → odown → try-failover →
- * elected-leader → selected-slave → promoted-slave → switch-master → failover-end.
+ * elected-leader → selected-slave → promoted-slave → switch-master → failover-end. The event side
+ * lives in failover-phases.ts, the client side in unavailability.ts; this file composes them and
+ * judges. The top-level phase figures describe the first attempt that reached +switch-master;
+ * every attempt is in `details.attempts`, and each further completed failover (a cascade) gets
+ * `failover<k>.*` figures (k = 2, 3, … in switch order).
  */
-import type { CheckResult, Figure, LogLine, Op, SentinelEvent } from '../model.ts';
-import { eventMasterName, hostPort, parseSentinelEvent } from '../observe/parse-event.ts';
-import { sentinelEventsFromLog } from '../observe/parse-log.ts';
-import { allValid, relMs, round1 } from './checker.ts';
+import type { CheckResult, Figure, FinalState, SentinelEvent } from '../model.ts';
+import { allValid, relMs } from './checker.ts';
 import type { Checker } from './checker.ts';
+import {
+  completedFailovers,
+  failoverAttempts,
+  isAbort,
+  isMasterSdown,
+  isTilt,
+  leadingAttempt,
+  orderViolations,
+  phasesOf,
+  promotionEvidence,
+  relevant,
+} from './failover-phases.ts';
+import type { FailoverAttempt, SentinelPhases } from './failover-phases.ts';
+import { clientUnavailability, durableUnavailability } from './unavailability.ts';
+import type { DurableUnavailability, Unavailability } from './unavailability.ts';
+
+export { failoverAttempts, orderViolations, phasesFromLogs, sentinelPhases } from './failover-phases.ts';
+export type { AttemptOutcome, FailoverAttempt, SentinelPhases } from './failover-phases.ts';
+export { clientUnavailability, durableUnavailability } from './unavailability.ts';
+export type { DurableUnavailability, Unavailability } from './unavailability.ts';
 
 export interface FailoverTimingOpts {
   /** Epoch ms at which the fault was injected; every figure is relative to it. */
@@ -22,7 +44,8 @@ export interface FailoverTimingOpts {
    */
   masterName?: string;
   /**
-   * Longest acceptable client-visible write unavailability, in ms.
+   * Longest acceptable client-visible write unavailability, in ms, judged on the DURABLE
+   * unavailability (acknowledged writes the final read still shows).
    * @default Infinity (not judged)
    */
   budgetMs?: number;
@@ -36,76 +59,29 @@ export interface FailoverTimingOpts {
   recoveryFactor?: number;
 }
 
-/** Sentinel phase figures, ms from the fault start (null when not observed). */
-export interface SentinelPhases {
-  sdownFirst: number | null;
-  /** When >= quorum distinct sentinels had emitted +sdown for the master. */
-  sdownQuorum: number | null;
-  /** +sdown events about the master's replicas or sentinels (count). */
-  sdownOther: number;
-  odown: number | null;
-  tryFailover: number | null;
-  elected: number | null;
-  selectedReplica: number | null;
-  promoted: number | null;
-  switchFirst: number | null;
-  /** When >= quorum distinct sentinels had emitted +switch-master for the master. */
-  switchQuorum: number | null;
-  failoverEnd: number | null;
-  /** host:port of the first +switch-master's new master. */
-  newMaster: string | null;
-  /** Distinct old→new switches (the same switch reported by several sentinels counts once). */
-  failovers: number;
-  /** +tilt events from any sentinel. */
-  tilt: number;
-  /** -failover-abort-* events for the master. */
-  aborts: number;
-}
-
-/** Client-visible unavailability of writes through Sentinel. */
-export interface Unavailability {
-  /** Largest gap between consecutive ok write completions, counting the fault start as one. */
-  unavailableMs: number | null;
-  unavailableFrom: number | null;
-  unavailableTo: number | null;
-  /** End of the outage gap (see `recoveryFactor`); null if writes had not recovered by the end. */
-  clientRecovery: number | null;
-  /** True when the largest gap runs to the end of the history without an ok write (a lower bound). */
-  unavailableOpen: boolean;
-}
-
-const DEFAULT_RECOVERY_FACTOR = 10;
-
-/** The phases in the order Sentinel must go through them. */
-const ORDER = ['sdownFirst', 'odown', 'elected', 'promoted', 'switchFirst'] as const;
-
-type FirstPhase = 'odown' | 'tryFailover' | 'elected' | 'selectedReplica' | 'promoted' | 'failoverEnd';
-
-/** Event type → the phase figure its first occurrence sets. */
-const FIRST_OF: Record<string, FirstPhase> = {
-  '+odown': 'odown',
-  '+try-failover': 'tryFailover',
-  '+elected-leader': 'elected',
-  '+selected-slave': 'selectedReplica',
-  '+promoted-slave': 'promoted',
-  '+failover-end': 'failoverEnd',
-};
-
 export const failoverTiming: Checker<FailoverTimingOpts> = {
   name: 'failover-timing',
   check(history, opts) {
     validate(opts);
     const master = opts.masterName ?? history.masterName;
-    const phases = sentinelPhases(history.events, opts.faultStart, master, opts.quorum);
+    const attempts = failoverAttempts(history.events, opts.faultStart, master, opts.quorum);
+    const phases = phasesOf(history.events, attempts, opts.faultStart, master, opts.quorum);
     const unavail = clientUnavailability(history.ops, opts.faultStart, opts.recoveryFactor);
+    const durable = durableUnavailability(history.ops, history.final, opts.faultStart, opts.recoveryFactor);
     const budget = opts.budgetMs ?? Infinity;
     const notes: string[] = [];
     const valid = opts.expectFailover
-      ? judgeFailover(phases, unavail, budget, master, notes)
-      : judgeNoFailover(phases, master, notes);
-    notes.push(...contextNotes(history.events, opts.faultStart, master));
-    const figures: Record<string, Figure> = { ...phases, ...unavail, budgetMs: Number.isFinite(budget) ? budget : null };
-    return { valid, figures, notes, details: phaseDetails(history.events, opts.faultStart, master) };
+      ? judgeFailover(phases, durable, history.final, budget, master, notes)
+      : judgeNoFailover(attempts, master, notes);
+    notes.push(...contextNotes(history.events, attempts, opts.faultStart, master), ...durabilityNotes(unavail, durable));
+    const figures: Record<string, Figure> = {
+      ...phases,
+      ...unavail,
+      ...durable,
+      budgetMs: Number.isFinite(budget) ? budget : null,
+      ...cascadeFigures(attempts),
+    };
+    return { valid, figures, notes, details: phaseDetails(history.events, attempts, opts.faultStart, master) };
   },
 };
 
@@ -116,181 +92,29 @@ function validate(opts: FailoverTimingOpts): void {
   }
 }
 
-// ---------------------------------------------------------------- sentinel phases
-
-/** Events about `masterName` (plus TILT, which names no master) at/after `faultStart`, by time. */
-function relevant(events: readonly SentinelEvent[], faultStart: number, masterName: string): SentinelEvent[] {
-  return events
-    .filter((e) => e.time >= faultStart && (isTilt(e) || eventMasterName(e) === masterName))
-    .sort((a, b) => a.time - b.time);
-}
-
-function isTilt(e: SentinelEvent): boolean {
-  return e.type === '+tilt';
-}
-
-function isMasterSdown(e: SentinelEvent, masterName: string): boolean {
-  return e.type === '+sdown' && e.instance?.kind === 'master' && e.instance.name === masterName;
-}
-
-/**
- * Computes the phase figures from a sentinel event stream.
- * @param quorum when absent, `sdownQuorum` and `switchQuorum` are null.
- */
-export function sentinelPhases(
-  events: readonly SentinelEvent[],
-  faultStart: number,
-  masterName: string,
-  quorum?: number,
-): SentinelPhases {
-  const evs = relevant(events, faultStart, masterName);
-  const sdowns = evs.filter((e) => isMasterSdown(e, masterName));
-  const switches = evs.filter((e) => e.type === '+switch-master');
-  const at = (t: number | undefined): number | null => (t === undefined ? null : relMs(t, faultStart));
-  const phases: SentinelPhases = {
-    sdownFirst: at(sdowns[0]?.time),
-    sdownQuorum: at(quorumTime(sdowns, quorum)),
-    sdownOther: evs.filter((e) => e.type === '+sdown' && !isMasterSdown(e, masterName)).length,
-    odown: null, tryFailover: null, elected: null, selectedReplica: null, promoted: null,
-    switchFirst: at(switches[0]?.time),
-    switchQuorum: at(quorumTime(switches, quorum)),
-    failoverEnd: null,
-    newMaster: switches[0]?.switchMaster ? hostPort(switches[0].switchMaster.to) : null,
-    failovers: distinctSwitches(switches),
-    tilt: evs.filter(isTilt).length,
-    aborts: evs.filter(isAbort).length,
-  };
-  for (const e of evs) setFirst(phases, e, faultStart);
-  return phases;
-}
-
-function setFirst(phases: SentinelPhases, e: SentinelEvent, faultStart: number): void {
-  const key = FIRST_OF[e.type];
-  if (key !== undefined && phases[key] === null) phases[key] = relMs(e.time, faultStart);
-}
-
-function isAbort(e: SentinelEvent): boolean {
-  return e.type.startsWith('-failover-abort');
-}
-
-/** Time at which `quorum` distinct sentinels had emitted one of `evs` (sorted by time). */
-function quorumTime(evs: readonly SentinelEvent[], quorum: number | undefined): number | undefined {
-  if (quorum === undefined) return undefined;
-  const seen = new Set<string>();
-  for (const e of evs) {
-    seen.add(e.sentinel);
-    if (seen.size >= quorum) return e.time;
-  }
-  return undefined;
-}
-
-/**
- * Failovers = distinct new masters. Counting old→new pairs over-counts: a sentinel that missed the first
- * switch of a cascade reports old→newest directly (redis-0→redis-2 beside redis-0→redis-1, redis-1→redis-2).
- */
-function distinctSwitches(switches: readonly SentinelEvent[]): number {
-  const keys = new Set<string>();
-  for (const e of switches) {
-    const s = e.switchMaster;
-    keys.add(s ? hostPort(s.to) : e.payload);
-  }
-  return keys.size;
-}
-
-/**
- * The same phases computed from the sentinels' own log lines (server timestamps), to
- * cross-check the event-stream timings. Each line's `node` is taken as the sentinel name.
- */
-export function phasesFromLogs(
-  lines: readonly LogLine[],
-  faultStart: number,
-  masterName: string,
-  quorum?: number,
-): SentinelPhases {
-  const events = sentinelEventsFromLog(lines).map((e) => parseSentinelEvent(e.node, e.type, e.payload, e.time));
-  return sentinelPhases(events, faultStart, masterName, quorum);
-}
-
-// ---------------------------------------------------------------- client unavailability
-
-function isSentinelWrite(op: Op): boolean {
-  return (op.f === 'add' || op.f === 'incr') && op.via === 'sentinel';
-}
-
-interface Gap {
-  from: number;
-  to: number;
-  /** The gap ends at the history's last failed/unknown attempt, not at an ok write. */
-  open: boolean;
-}
-
-/**
- * Client-visible write unavailability after `faultStart`, from writes (add/incr) through
- * Sentinel. Boundaries are the fault start and every later ok completion; if attempts went on
- * failing after the last ok completion, the last attempt's completion closes an open gap.
- */
-export function clientUnavailability(
-  ops: readonly Op[],
-  faultStart: number,
-  recoveryFactor: number = DEFAULT_RECOVERY_FACTOR,
-): Unavailability {
-  const writes = ops.filter(isSentinelWrite);
-  const gaps = postFaultGaps(writes, faultStart);
-  const largest = maxGap(gaps);
-  if (largest === undefined) {
-    return { unavailableMs: null, unavailableFrom: null, unavailableTo: null, clientRecovery: null, unavailableOpen: false };
-  }
-  const threshold = recoveryFactor * median(preFaultGaps(writes, faultStart));
-  // The first gap that is both unusual (> factor x the usual gap) and comparable to the largest one
-  // (>= half of it): a short hiccup at the fault does not count as the outage, a second similar
-  // outage (a cascade) does not hide the first recovery.
-  const floor = Math.max(threshold, (largest.to - largest.from) / 2);
-  const outage = (threshold > 0 ? gaps.find((g) => g.to - g.from >= floor) : undefined) ?? largest;
-  return {
-    unavailableMs: round1(largest.to - largest.from),
-    unavailableFrom: relMs(largest.from, faultStart),
-    unavailableTo: relMs(largest.to, faultStart),
-    clientRecovery: outage.open ? null : relMs(outage.to, faultStart),
-    unavailableOpen: largest.open,
-  };
-}
-
-function postFaultGaps(writes: readonly Op[], faultStart: number): Gap[] {
-  const okEnds = writes.filter((o) => o.outcome === 'ok' && o.complete > faultStart).map((o) => o.complete);
-  const bounds = [faultStart, ...okEnds.sort((a, b) => a - b)];
-  const gaps: Gap[] = [];
-  for (let i = 1; i < bounds.length; i++) gaps.push({ from: bounds[i - 1] as number, to: bounds[i] as number, open: false });
-  const lastOk = bounds[bounds.length - 1] as number;
-  const lastAttempt = writes.reduce((m, o) => Math.max(m, o.complete), -Infinity);
-  if (lastAttempt > lastOk) gaps.push({ from: lastOk, to: lastAttempt, open: true });
-  return gaps;
-}
-
-function maxGap(gaps: readonly Gap[]): Gap | undefined {
-  let best: Gap | undefined;
-  for (const g of gaps) if (best === undefined || g.to - g.from > best.to - best.from) best = g;
-  return best;
-}
-
-function preFaultGaps(writes: readonly Op[], faultStart: number): number[] {
-  const ends = writes.filter((o) => o.outcome === 'ok' && o.complete < faultStart).map((o) => o.complete);
-  ends.sort((a, b) => a - b);
-  return ends.slice(1).map((t, i) => t - (ends[i] as number));
-}
-
-/** Median, or NaN for an empty list. */
-function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+/** `failover<k>.*` for the k-th completed failover, k >= 2 (the first is the top-level figures). */
+function cascadeFigures(attempts: readonly FailoverAttempt[]): Record<string, Figure> {
+  const out: Record<string, Figure> = {};
+  completedFailovers(attempts).forEach((a, i) => {
+    if (i === 0) return;
+    const p = `failover${i + 1}`;
+    Object.assign(out, {
+      [`${p}.tryFailover`]: a.tryFailover,
+      [`${p}.elected`]: a.elected,
+      [`${p}.promoted`]: a.promoted,
+      [`${p}.switchFirst`]: a.switchFirst,
+      [`${p}.newMaster`]: a.target,
+    });
+  });
+  return out;
 }
 
 // ---------------------------------------------------------------- verdict
 
 function judgeFailover(
   p: SentinelPhases,
-  u: Unavailability,
+  d: DurableUnavailability,
+  final: FinalState,
   budgetMs: number,
   master: string,
   notes: string[],
@@ -299,47 +123,50 @@ function judgeFailover(
   if (!switched) notes.push(`expected a failover, but no +switch-master for ${master} after the fault`);
   const ordered = orderViolations(p).map((v) => `phases out of order: ${v}`);
   notes.push(...ordered);
-  return allValid([switched, ordered.length === 0, judgeBudget(u, budgetMs, notes)]);
+  return allValid([switched, ordered.length === 0, judgeBudget(d, final, budgetMs, notes)]);
 }
 
-/** Adjacent observed phases that are out of order, e.g. "odown (+30ms) before sdownFirst (+50ms)". */
-export function orderViolations(p: SentinelPhases): string[] {
-  const seen = ORDER.filter((k) => p[k] !== null).map((k) => ({ k, t: p[k] as number }));
-  const out: string[] = [];
-  for (let i = 1; i < seen.length; i++) {
-    const a = seen[i - 1]!;
-    const b = seen[i]!;
-    if (b.t < a.t) out.push(`${b.k} (+${b.t}ms) before ${a.k} (+${a.t}ms)`);
-  }
-  return out;
-}
-
-function judgeBudget(u: Unavailability, budgetMs: number, notes: string[]): boolean | 'unknown' {
+/** The budget is judged on durable unavailability: an acknowledgement that was thrown away is no availability. */
+function judgeBudget(d: DurableUnavailability, final: FinalState, budgetMs: number, notes: string[]): boolean | 'unknown' {
   if (!Number.isFinite(budgetMs)) return true;
-  if (u.unavailableMs === null) {
+  if (final.error !== undefined) {
+    notes.push(`final read failed (${final.error}): durable unavailability not measured, budget ${budgetMs}ms not judged`);
+    return 'unknown';
+  }
+  if (d.durableUnavailableMs === null) {
     notes.push('no writes through Sentinel after the fault: client unavailability not measured');
     return 'unknown';
   }
-  if (u.unavailableMs > budgetMs) {
-    const still = u.unavailableOpen ? ' (writes had not recovered by the end)' : '';
-    notes.push(`writes unavailable for ${u.unavailableMs}ms > budget ${budgetMs}ms${still}`);
+  if (d.durableUnavailableMs > budgetMs) {
+    const still = d.durableUnavailableOpen ? ' (writes had not recovered by the end)' : '';
+    notes.push(`writes durably unavailable for ${d.durableUnavailableMs}ms > budget ${budgetMs}ms${still}`);
     return false;
   }
-  if (u.unavailableOpen) {
-    notes.push(`writes had not recovered by the end of the history (${u.unavailableMs}ms so far, budget ${budgetMs}ms)`);
+  if (d.durableUnavailableOpen) {
+    notes.push(`durable writes had not recovered by the end of the history (${d.durableUnavailableMs}ms so far, budget ${budgetMs}ms)`);
     return 'unknown';
   }
   return true;
 }
 
-function judgeNoFailover(p: SentinelPhases, master: string, notes: string[]): boolean {
-  if (p.switchFirst === null) return true;
-  notes.push(`unexpected failover of ${master} to ${p.newMaster ?? '?'} at +${p.switchFirst}ms`);
-  return false;
+/** Any sign that a replica was (or may have been) promoted is a failover, switched or not. */
+function judgeNoFailover(attempts: readonly FailoverAttempt[], master: string, notes: string[]): boolean {
+  let valid = true;
+  for (const a of attempts) {
+    const evidence = promotionEvidence(a);
+    if (evidence === null) continue;
+    valid = false;
+    notes.push(
+      a.switchFirst !== null
+        ? `unexpected failover of ${master} to ${a.target ?? '?'} at +${a.switchFirst}ms`
+        : `unexpected failover of ${master}: ${evidence}`,
+    );
+  }
+  return valid;
 }
 
-/** Notes that explain a failed or odd failover: TILT and aborts. */
-function contextNotes(events: readonly SentinelEvent[], faultStart: number, master: string): string[] {
+/** Notes that explain a failed or odd failover: TILT, aborts, several attempts. */
+function contextNotes(events: readonly SentinelEvent[], attempts: readonly FailoverAttempt[], faultStart: number, master: string): string[] {
   const evs = relevant(events, faultStart, master);
   const notes: string[] = [];
   const tilts = evs.filter(isTilt);
@@ -349,19 +176,36 @@ function contextNotes(events: readonly SentinelEvent[], faultStart: number, mast
   }
   const aborts = evs.filter(isAbort);
   if (aborts.length > 0) notes.push(`failover aborted: ${[...new Set(aborts.map((e) => e.type))].join(', ')}`);
+  if (attempts.length > 1) notes.push(`${attempts.length} failover attempts: ${attempts.map(describeAttempt).join('; ')}`);
   return notes;
 }
 
-function phaseDetails(events: readonly SentinelEvent[], faultStart: number, master: string): Record<string, unknown> {
-  const evs = relevant(events, faultStart, master);
-  return {
-    sdownBySentinel: firstBySentinel(evs.filter((e) => isMasterSdown(e, master)), faultStart),
-    switchBySentinel: firstBySentinel(evs.filter((e) => e.type === '+switch-master'), faultStart),
-  };
+/** Says when acknowledgements were thrown away, so the raw and durable figures differ. */
+function durabilityNotes(u: Unavailability, d: DurableUnavailability): string[] {
+  if (d.vanishedAcks === null || d.vanishedAcks === 0) return [];
+  const open = d.durableUnavailableOpen ? ', not recovered by the end' : '';
+  return [
+    `${d.vanishedAcks} of ${d.vanishedAcks + (d.durableAcks ?? 0)} writes acknowledged through Sentinel after the fault are missing ` +
+      `from the final read: durable unavailability ${d.durableUnavailableMs}ms${open} (${u.unavailableMs}ms counting every ack)`,
+  ];
 }
 
-function firstBySentinel(evs: readonly SentinelEvent[], faultStart: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const e of evs) if (!(e.sentinel in out)) out[e.sentinel] = relMs(e.time, faultStart);
-  return out;
+/** e.g. "sentinel-0 epoch 3 aborted (-failover-abort-not-elected at +15000ms)". */
+function describeAttempt(a: FailoverAttempt): string {
+  const who = `${a.sentinel ?? 'unseen leader'}${a.epoch === null ? '' : ` epoch ${a.epoch}`}`;
+  if (a.outcome === 'aborted') return `${who} aborted (${a.abort ?? '?'} at +${a.abortedAt ?? '?'}ms)`;
+  if (a.outcome === 'switched') return `${who} switched to ${a.target ?? '?'} at +${a.switchFirst ?? '?'}ms`;
+  return `${who} unfinished${a.state === null ? '' : ` (last ${a.state})`}`;
+}
+
+function phaseDetails(
+  events: readonly SentinelEvent[],
+  attempts: readonly FailoverAttempt[],
+  faultStart: number,
+  master: string,
+): Record<string, unknown> {
+  const sdowns = relevant(events, faultStart, master).filter((e) => isMasterSdown(e, master));
+  const sdownBySentinel: Record<string, number> = {};
+  for (const e of sdowns) if (!(e.sentinel in sdownBySentinel)) sdownBySentinel[e.sentinel] = relMs(e.time, faultStart);
+  return { sdownBySentinel, switchBySentinel: leadingAttempt(attempts)?.switchBySentinel ?? {}, attempts };
 }

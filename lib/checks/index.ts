@@ -1,8 +1,16 @@
 /** The checkers, composed by name with `withOpts` + `runChecks`. */
 export { allValid, relMs, round1, runChecks, unknownResult, withOpts } from './checker.ts';
 export type { BoundCheck, Checker, OptsOf } from './checker.ts';
-export { clientUnavailability, failoverTiming, orderViolations, phasesFromLogs, sentinelPhases } from './failover-timing.ts';
-export type { FailoverTimingOpts, SentinelPhases, Unavailability } from './failover-timing.ts';
+export {
+  clientUnavailability,
+  durableUnavailability,
+  failoverAttempts,
+  failoverTiming,
+  orderViolations,
+  phasesFromLogs,
+  sentinelPhases,
+} from './failover-timing.ts';
+export type { DurableUnavailability, FailoverAttempt, FailoverTimingOpts, SentinelPhases, Unavailability } from './failover-timing.ts';
 export { finalMasterFromPolls, pollsByNode, reattach } from './reattach.ts';
 export type { ReattachOpts } from './reattach.ts';
 export { dualMasterWindows, splitBrain } from './split-brain.ts';

@@ -37,13 +37,21 @@ function c(cell: Cell): string {
   return cell.isError ? `${mdCell(cell.text)} ⚠️` : mdCell(cell.text);
 }
 
+/** A durable figure with the raw one (every acknowledgement) beside it when they differ. */
+function durableAndRaw(durable: Cell, raw: Cell): string {
+  return raw.value === null || raw.text === durable.text ? c(durable) : `${c(durable)} (raw ${c(raw)})`;
+}
+
 function row(s: ScenarioView): string {
   const r = s.summary;
   const lost = typeof r.lost.value === 'number' && r.lost.value > 0 ? `**${c(r.lost)}**` : c(r.lost);
   const when = r.reattachedWhen.value === null ? '' : `, ${c(r.reattachedWhen)} after heal`;
   return `| ${ICON[r.verdict] ?? '?'} ${r.verdict} | ${mdCell(r.title)} \`${mdCell(r.id, 80).replace(/`/g, "'")}\` | ${c(r.detection)} | ${c(
     r.election,
-  )} | ${c(r.promotion)} | ${c(r.clientRecovery)} | ${c(r.unavailable)} | ${c(r.acked)} / ${lost} / ${c(r.recovered)} | ${c(
+  )} | ${c(r.promotion)} | ${durableAndRaw(r.durableClientRecovery, r.clientRecovery)} | ${durableAndRaw(
+    r.durableUnavailable,
+    r.unavailable,
+  )} | ${c(r.acked)} / ${lost} / ${c(r.recovered)} | ${c(
     r.reattached,
   )}${when} | ${mdCell(r.serverVersion)} |`;
 }
@@ -72,9 +80,10 @@ export function renderMarkdown(run: RunReport, opts: MarkdownOptions = {}): stri
     '',
     `Seed ${mdCell(v.seed)} · ${mdCell(v.machine?.hostname)} (${mdCell(v.machine?.cpus)} CPUs, ${mdCell(v.machine?.memGiB)} GiB, node ${mdCell(
       v.machine?.node,
-    )}) · started ${mdCell(v.startedAt)}. Failover phases are ms from the fault's start; ⚠️ = the checker failed (see below).`,
+    )}) · started ${mdCell(v.startedAt)}. Failover phases are ms from the fault's start; durable figures count only ` +
+      'acknowledged writes the final read kept, the raw figure (every acknowledgement) in brackets when it differs; ⚠️ = the checker failed (see below).',
     '',
-    '| Verdict | Scenario | Detection | Election | Promotion | Client recovery | Unavailable | Writes acked / lost / recovered | Reattached | Server |',
+    '| Verdict | Scenario | Detection | Election | Promotion | Durable client recovery (raw) | Durable unavailability (raw) | Writes acked / lost / recovered | Reattached | Server |',
     '|---|---|--:|--:|--:|--:|--:|--:|--:|---|',
   ].join('\n');
   const tail = opts.reportLink ? `\nFull report: ${opts.reportLink}\n` : '';

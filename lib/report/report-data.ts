@@ -454,9 +454,13 @@ const PHASE_FIGURES = new Set([
   'clientRecovery',
   'unavailableFrom',
   'unavailableTo',
+  'durableClientRecovery',
+  'durableUnavailableFrom',
+  'durableUnavailableTo',
 ]);
 function isMsName(name: string): boolean {
-  return /(Ms|[._]ms|^ms)$/.test(name) || PHASE_FIGURES.has(name);
+  // failover2.switchFirst etc.: the phases of a cascade's later failovers.
+  return /(Ms|[._]ms|^ms)$/.test(name) || PHASE_FIGURES.has(name.replace(/^failover\d+\./, ''));
 }
 
 interface FigureRef {
@@ -503,6 +507,9 @@ export const KEY_FIGURES = {
   promotion: { check: 'failover-timing', names: ['promoted', 'promotedMs', 'switchFirst', 'switchFirstMs'] },
   clientRecovery: { check: 'failover-timing', names: ['clientRecovery', 'clientRecoveryMs'] },
   unavailable: { check: 'failover-timing', names: ['unavailableMs', 'unavailable'] },
+  /** Over acknowledged writes the final read kept: what the summaries lead with. */
+  durableClientRecovery: { check: 'failover-timing', names: ['durableClientRecovery'] },
+  durableUnavailable: { check: 'failover-timing', names: ['durableUnavailableMs'] },
   acked: { check: 'write-loss', names: ['acked', 'ackedWrites', 'ok'] },
   lost: { check: 'write-loss', names: ['lost', 'lostWrites'] },
   recovered: { check: 'write-loss', names: ['recovered', 'recoveredWrites'] },
@@ -525,6 +532,9 @@ export interface SummaryRow {
   promotion: Cell;
   clientRecovery: Cell;
   unavailable: Cell;
+  /** The same two over acknowledged writes the final read kept. */
+  durableClientRecovery: Cell;
+  durableUnavailable: Cell;
   acked: Cell;
   lost: Cell;
   recovered: Cell;
@@ -568,6 +578,8 @@ export function summaryRow(s: ScenarioResult): SummaryRow {
     promotion: lookupFigure(checks, KEY_FIGURES.promotion, true),
     clientRecovery: lookupFigure(checks, KEY_FIGURES.clientRecovery, true),
     unavailable: unavailableCell(checks),
+    durableClientRecovery: lookupFigure(checks, KEY_FIGURES.durableClientRecovery, true),
+    durableUnavailable: lookupFigure(checks, KEY_FIGURES.durableUnavailable, true),
     acked: lookupFigure(checks, KEY_FIGURES.acked, false),
     lost: lookupFigure(checks, KEY_FIGURES.lost, false),
     recovered: lookupFigure(checks, KEY_FIGURES.recovered, false),

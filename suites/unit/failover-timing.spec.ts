@@ -1,12 +1,14 @@
 import { expect } from 'chai';
 import {
   clientUnavailability,
+  durableUnavailability,
+  failoverAttempts,
   failoverTiming,
   orderViolations,
   phasesFromLogs,
   sentinelPhases,
 } from '../../lib/checks/failover-timing.ts';
-import type { FailoverTimingOpts, SentinelPhases } from '../../lib/checks/failover-timing.ts';
+import type { FailoverAttempt, FailoverTimingOpts, SentinelPhases } from '../../lib/checks/failover-timing.ts';
 import { runChecks, withOpts } from '../../lib/checks/checker.ts';
 import { parseSentinelEvent } from '../../lib/observe/parse-event.ts';
 import type { History, LogLine, Op, SentinelEvent } from '../../lib/model.ts';
@@ -15,11 +17,20 @@ import type { History, LogLine, Op, SentinelEvent } from '../../lib/model.ts';
 const F = 1_700_000_000_000;
 const M = 'master mymaster redis-0 7000';
 const R1 = 'slave redis-1:7001 redis-1 7001 @ mymaster redis-0 7000';
+const R2 = 'slave redis-2:7002 redis-2 7002 @ mymaster redis-0 7000';
 
+/** A final read that kept every acknowledged add of `ops` (no loss). */
+function keptAll(ops: readonly Op[]): History['final'] {
+  const sets: Record<string, string[]> = {};
+  for (const o of ops) if (o.f === 'add' && o.outcome === 'ok') (sets[o.key] ??= []).push(String(o.value));
+  return { time: F + 60_000, sets, counters: {} };
+}
+
+/** A history; unless `final` is given, its final read kept every acknowledged add. */
 function history(over: Partial<History> = {}): History {
   return {
     t0: F - 60_000, faults: [], events: [], polls: [], ops: [], logs: [], nodes: [], masterName: 'mymaster',
-    final: { time: F + 60_000, sets: {}, counters: {} },
+    final: keptAll(over.ops ?? []),
     ...over,
   };
 }
@@ -87,7 +98,7 @@ const OPTS: FailoverTimingOpts = { faultStart: F, quorum: 2, budgetMs: 10_000, e
 const FULL_PHASES: SentinelPhases = {
   sdownFirst: 5000, sdownQuorum: 5010, sdownOther: 1, odown: 5030, tryFailover: 5031, elected: 5040,
   selectedReplica: 5100, promoted: 5200, switchFirst: 6000, switchQuorum: 6100, failoverEnd: 7000,
-  newMaster: 'redis-1:7001', failovers: 1, tilt: 0, aborts: 0,
+  newMaster: 'redis-1:7001', failovers: 1, attempts: 1, tilt: 0, aborts: 0,
 };
 
 describe('failover-timing', () => {
@@ -96,13 +107,23 @@ describe('failover-timing', () => {
     expect(r.figures).to.deep.equal({
       ...FULL_PHASES,
       unavailableMs: 6500, unavailableFrom: 0, unavailableTo: 6500, clientRecovery: 6500, unavailableOpen: false,
+      durableUnavailableMs: 6500, durableUnavailableFrom: 0, durableUnavailableTo: 6500, durableClientRecovery: 6500,
+      durableUnavailableOpen: false, durableAcks: 101, vanishedAcks: 0,
       budgetMs: 10_000,
     });
     expect(r.valid).to.equal(true);
     expect(r.notes).to.deep.equal([]);
+    const switchBySentinel = { 'sentinel-0': 6000, 'sentinel-1': 6100, 'sentinel-2': 6200 };
     expect(r.details).to.deep.equal({
       sdownBySentinel: { 'sentinel-0': 5000, 'sentinel-1': 5010, 'sentinel-2': 5020 },
-      switchBySentinel: { 'sentinel-0': 6000, 'sentinel-1': 6100, 'sentinel-2': 6200 },
+      switchBySentinel,
+      attempts: [
+        {
+          sentinel: 'sentinel-0', epoch: 3, outcome: 'switched', tryFailover: 5031, elected: 5040, selectedReplica: 5100,
+          promoted: 5200, failoverEnd: 7000, switchFirst: 6000, switchQuorum: 6100, abortedAt: null, abort: null,
+          state: '+failover-state-send-slaveof-noone', target: 'redis-1:7001', votes: 1, switchBySentinel,
+        },
+      ],
     });
   });
 
@@ -115,7 +136,7 @@ describe('failover-timing', () => {
   it('fails when the outage exceeds the budget', () => {
     const r = failoverTiming.check(history({ events: failoverEvents(), ops: outageOps() }), { ...OPTS, budgetMs: 6499.9 });
     expect(r.valid).to.equal(false);
-    expect(r.notes).to.deep.equal(['writes unavailable for 6500ms > budget 6499.9ms']);
+    expect(r.notes).to.deep.equal(['writes durably unavailable for 6500ms > budget 6499.9ms']);
   });
 
   it('counts the same event from 3 sentinels once per sentinel for the quorum', () => {
@@ -199,9 +220,12 @@ describe('failover-timing', () => {
     const r = failoverTiming.check(history({ events }), { ...OPTS, budgetMs: undefined });
     expect(r.figures['aborts']).to.equal(3);
     expect(r.figures['budgetMs']).to.equal(null);
+    expect(r.figures['attempts']).to.equal(3);
     expect(r.notes).to.deep.equal([
       'expected a failover, but no +switch-master for mymaster after the fault',
       'failover aborted: -failover-abort-not-elected, -failover-abort-no-good-slave',
+      '3 failover attempts: sentinel-0 aborted (-failover-abort-not-elected at +100ms); ' +
+        'sentinel-1 aborted (-failover-abort-not-elected at +100ms); sentinel-1 aborted (-failover-abort-no-good-slave at +200ms)',
     ]);
   });
 
@@ -247,8 +271,10 @@ describe('failover-timing', () => {
     expect(r.figures).to.deep.equal({
       sdownFirst: null, sdownQuorum: null, sdownOther: 0, odown: null, tryFailover: null, elected: null,
       selectedReplica: null, promoted: null, switchFirst: null, switchQuorum: null, failoverEnd: null,
-      newMaster: null, failovers: 0, tilt: 0, aborts: 0,
+      newMaster: null, failovers: 0, attempts: 0, tilt: 0, aborts: 0,
       unavailableMs: null, unavailableFrom: null, unavailableTo: null, clientRecovery: null, unavailableOpen: false,
+      durableUnavailableMs: null, durableUnavailableFrom: null, durableUnavailableTo: null, durableClientRecovery: null,
+      durableUnavailableOpen: false, durableAcks: 0, vanishedAcks: 0,
       budgetMs: 10_000,
     });
   });
@@ -282,6 +308,245 @@ describe('failover-timing', () => {
     expect(() => failoverTiming.check(history(), { ...OPTS, quorum: 0 })).to.throw(/quorum must be a positive integer/);
     const r = runChecks([withOpts(failoverTiming, { ...OPTS, quorum: 0 })], history());
     expect(r['failover-timing']?.valid).to.equal('unknown');
+  });
+});
+
+describe('failover attempts', () => {
+  /** One sentinel's complete failover of `from` to the replica `slave` (payload), as src/sentinel.c orders it. */
+  function leaderRun(s: string, at: number, epoch: number, from: string, slave: string, to: string): SentinelEvent[] {
+    return [
+      ev(s, at, '+new-epoch', String(epoch)),
+      ev(s, at, '+try-failover', from),
+      ev(s, at + 5, '+vote-for-leader', `runid-${s} ${epoch}`),
+      ev(s, at + 100, '+elected-leader', from),
+      ev(s, at + 100, '+failover-state-select-slave', from),
+      ev(s, at + 200, '+selected-slave', slave),
+      ev(s, at + 200, '+failover-state-send-slaveof-noone', slave),
+      ev(s, at + 1000, '+promoted-slave', slave),
+      ev(s, at + 1000, '+failover-state-reconf-slaves', from),
+      ev(s, at + 1400, '+failover-end', from),
+      ev(s, at + 1500, '+switch-master', `mymaster ${from.split(' ').slice(2).join(' ')} ${to}`),
+    ];
+  }
+
+  it('an aborted attempt is never paired with the later attempt that switched', () => {
+    const events = [
+      ev('sentinel-0', 500, '+sdown', M),
+      ev('sentinel-0', 600, '+odown', `${M} #quorum 2/2`),
+      // sentinel-0 (epoch 3) selects redis-1, which never answers: aborted after the failover timeout.
+      ev('sentinel-0', 1000, '+new-epoch', '3'),
+      ev('sentinel-0', 1000, '+try-failover', M),
+      ev('sentinel-0', 1100, '+elected-leader', M),
+      ev('sentinel-0', 1200, '+selected-slave', R1),
+      ev('sentinel-0', 1200, '+failover-state-send-slaveof-noone', R1),
+      ev('sentinel-0', 4200, '-failover-abort-slave-timeout', M),
+      // sentinel-1 (epoch 4) then promotes redis-2; the others follow its hellos.
+      ...leaderRun('sentinel-1', 7000, 4, M, R2, 'redis-2 7002'),
+      ev('sentinel-0', 8400, '+switch-master', 'mymaster redis-0 7000 redis-2 7002'),
+      ev('sentinel-2', 8450, '+switch-master', 'mymaster redis-0 7000 redis-2 7002'),
+    ];
+    const r = failoverTiming.check(history({ events }), { ...OPTS, budgetMs: undefined });
+    const f = r.figures;
+    expect([f['tryFailover'], f['elected'], f['selectedReplica'], f['promoted'], f['switchFirst'], f['failoverEnd']]).to.deep.equal([
+      7000, 7100, 7200, 8000, 8400, 8400,
+    ]);
+    expect([f['newMaster'], f['switchQuorum'], f['odown'], f['attempts'], f['aborts'], f['failovers']]).to.deep.equal([
+      'redis-2:7002', 8450, 600, 2, 1, 1,
+    ]);
+    expect(r.valid).to.equal(true);
+    const attempts = r.details?.['attempts'] as FailoverAttempt[];
+    expect(attempts.map((a) => [a.sentinel, a.epoch, a.outcome, a.target, a.switchFirst, a.abortedAt, a.abort])).to.deep.equal([
+      ['sentinel-0', 3, 'aborted', 'redis-1:7001', null, 4200, '-failover-abort-slave-timeout'],
+      ['sentinel-1', 4, 'switched', 'redis-2:7002', 8400, null, null],
+    ]);
+    expect(r.notes).to.include(
+      '2 failover attempts: sentinel-0 epoch 3 aborted (-failover-abort-slave-timeout at +4200ms); sentinel-1 epoch 4 switched to redis-2:7002 at +8400ms',
+    );
+  });
+
+  it('a switch to the replica an aborted attempt had selected goes to the attempt that switched', () => {
+    const events = [
+      ev('sentinel-0', 1000, '+try-failover', M),
+      ev('sentinel-0', 1100, '+elected-leader', M),
+      ev('sentinel-0', 1200, '+selected-slave', R1),
+      ev('sentinel-0', 4200, '-failover-abort-slave-timeout', M),
+      ...leaderRun('sentinel-1', 7000, 4, M, R1, 'redis-1 7001'),
+      ev('sentinel-2', 7600, '+switch-master', 'mymaster redis-0 7000 redis-1 7001'), // before the leader's own
+    ];
+    const a = failoverAttempts(events, F, 'mymaster', 2);
+    expect(a.map((x) => [x.outcome, x.switchFirst, x.switchQuorum])).to.deep.equal([
+      ['aborted', null, null],
+      ['switched', 7600, 8500],
+    ]);
+  });
+
+  it('times every completed failover of a cascade', () => {
+    const R2of1 = 'slave redis-2:7002 redis-2 7002 @ mymaster redis-1 7001';
+    const M1 = 'master mymaster redis-1 7001';
+    const events = [
+      ...leaderRun('sentinel-0', 1000, 3, M, R1, 'redis-1 7001'),
+      ev('sentinel-1', 2100, '+switch-master', 'mymaster redis-0 7000 redis-1 7001'),
+      ...leaderRun('sentinel-2', 10_000, 4, M1, R2of1, 'redis-2 7002'),
+      ev('sentinel-1', 11_550, '+switch-master', 'mymaster redis-1 7001 redis-2 7002'),
+      ev('sentinel-0', 11_600, '+switch-master', 'mymaster redis-1 7001 redis-2 7002'),
+    ];
+    const r = failoverTiming.check(history({ events }), { ...OPTS, budgetMs: undefined });
+    const f = r.figures;
+    expect([f['tryFailover'], f['promoted'], f['switchFirst'], f['switchQuorum'], f['newMaster'], f['failovers']]).to.deep.equal([
+      1000, 2000, 2100, 2500, 'redis-1:7001', 2,
+    ]);
+    expect(Object.fromEntries(Object.entries(f).filter(([k]) => k.startsWith('failover2.')))).to.deep.equal({
+      'failover2.tryFailover': 10_000,
+      'failover2.elected': 10_100,
+      'failover2.promoted': 11_000,
+      'failover2.switchFirst': 11_500,
+      'failover2.newMaster': 'redis-2:7002',
+    });
+    const second = (r.details?.['attempts'] as FailoverAttempt[])[1];
+    expect([second?.epoch, second?.switchQuorum, second?.switchBySentinel]).to.deep.equal([
+      4, 11_550, { 'sentinel-2': 11_500, 'sentinel-1': 11_550, 'sentinel-0': 11_600 },
+    ]);
+  });
+
+  it('a switch whose leader was not seen is still a failover of its own', () => {
+    const events = [
+      ev('sentinel-1', 100, '+switch-master', 'mymaster redis-0 7000 redis-1 7001'),
+      ev('sentinel-2', 150, '+switch-master', 'mymaster redis-0 7000 redis-1 7001'),
+    ];
+    const a = failoverAttempts(events, F, 'mymaster', 2);
+    expect(a.map((x) => [x.sentinel, x.outcome, x.target, x.switchFirst, x.switchQuorum])).to.deep.equal([
+      [null, 'switched', 'redis-1:7001', 100, 150],
+    ]);
+  });
+
+  describe('any sign of a promotion is a failover when none is expected', () => {
+    const start = [ev('sentinel-0', 1000, '+new-epoch', '3'), ev('sentinel-0', 1000, '+try-failover', M), ev('sentinel-0', 1100, '+elected-leader', M)];
+    const cases: { name: string; events: SentinelEvent[]; valid: boolean; notes: string[] }[] = [
+      {
+        name: '+promoted-slave without +switch-master',
+        events: [...start, ev('sentinel-0', 1200, '+selected-slave', R1), ev('sentinel-0', 2000, '+promoted-slave', R1)],
+        valid: false,
+        notes: ['unexpected failover of mymaster: +promoted-slave redis-1:7001 at +2000ms (no +switch-master seen)'],
+      },
+      {
+        name: 'SLAVEOF NO ONE sent (wait-promotion reached), then aborted',
+        events: [
+          ...start,
+          ev('sentinel-0', 1200, '+selected-slave', R1),
+          ev('sentinel-0', 1200, '+failover-state-send-slaveof-noone', R1),
+          ev('sentinel-0', 1210, '+failover-state-wait-promotion', R1),
+          ev('sentinel-0', 4210, '-failover-abort-slave-timeout', M),
+        ],
+        valid: false,
+        notes: [
+          'unexpected failover of mymaster: +failover-state-wait-promotion redis-1:7001 reached (SLAVEOF NO ONE may have been sent)',
+          'failover aborted: -failover-abort-slave-timeout',
+        ],
+      },
+      {
+        name: 'elected, but no replica to promote: no failover',
+        events: [...start, ev('sentinel-0', 1100, '+failover-state-select-slave', M), ev('sentinel-0', 1100, '-failover-abort-no-good-slave', M)],
+        valid: true,
+        notes: ['failover aborted: -failover-abort-no-good-slave'],
+      },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        const r = failoverTiming.check(history({ events: c.events }), { ...OPTS, expectFailover: false });
+        expect([r.valid, r.notes]).to.deep.equal([c.valid, c.notes]);
+      });
+    }
+  });
+});
+
+describe('durable unavailability', () => {
+  /**
+   * SENTINEL FAILOVER at +0: the replica is promoted at +500 but the old master keeps acknowledging
+   * (every 10 ms) until it is demoted at +3000; everything it acked from +500 on is gone from the
+   * final read. Clients then reach the new master from +3010.4.
+   */
+  function manualFailover(): { ops: Op[]; final: History['final']; events: SentinelEvent[] } {
+    const before = writes(-1000, -10, 10);
+    const keptOnOld = writes(0, 490, 10);
+    const thrownAway = writes(500, 3000, 10);
+    const refused = [write(3005, 'failed')];
+    const onNew = writes(3010.4, 4000, 10);
+    const ops = [...before, ...keptOnOld, ...thrownAway, ...refused, ...onNew];
+    const final = keptAll([...before, ...keptOnOld, ...onNew]);
+    const events = [
+      ev('sentinel-0', 1, '+new-epoch', '3'),
+      ev('sentinel-0', 1, '+try-failover', M),
+      ev('sentinel-0', 2, '+elected-leader', M),
+      ev('sentinel-0', 100, '+selected-slave', R1),
+      ev('sentinel-0', 500, '+promoted-slave', R1),
+      ev('sentinel-1', 600, '+switch-master', 'mymaster redis-0 7000 redis-1 7001'),
+      ev('sentinel-0', 1500, '+failover-end', M),
+      ev('sentinel-0', 1501, '+switch-master', 'mymaster redis-0 7000 redis-1 7001'),
+    ];
+    return { ops, final, events };
+  }
+
+  it('acks the old master gave before its demotion are not availability; the budget is judged on the durable figure', () => {
+    const { ops, final, events } = manualFailover();
+    const r = failoverTiming.check(history({ ops, final, events }), { ...OPTS, budgetMs: 1000 });
+    const f = r.figures;
+    // Raw: the old master never stopped acknowledging, one 10.4 ms blip at the demotion.
+    expect([f['unavailableMs'], f['unavailableFrom'], f['clientRecovery'], f['unavailableOpen']]).to.deep.equal([10.4, 3000, 3010.4, false]);
+    // Durable: from the last kept ack before the promotion to the first ack on the new master.
+    expect([f['durableUnavailableFrom'], f['durableUnavailableTo'], f['durableUnavailableMs']]).to.deep.equal([490, 3010.4, 2520.4]);
+    expect(f['durableUnavailableFrom'] as number).to.be.at.most(f['promoted'] as number);
+    expect([f['durableClientRecovery'], f['durableUnavailableOpen'], f['vanishedAcks'], f['durableAcks']]).to.deep.equal([
+      3010.4, false, 251, 49 + 99, // the ack at exactly +0 is not after the fault
+    ]);
+    expect(r.valid).to.equal(false);
+    expect(r.notes).to.deep.equal([
+      'writes durably unavailable for 2520.4ms > budget 1000ms',
+      '251 of 399 writes acknowledged through Sentinel after the fault are missing from the final read: ' +
+        'durable unavailability 2520.4ms (10.4ms counting every ack)',
+    ]);
+  });
+
+  it('writes still going to the old master at the end: the durable gap is open', () => {
+    const { ops, final, events } = manualFailover();
+    const untilDemotion = ops.filter((o) => o.complete <= F + 3000);
+    const r = failoverTiming.check(history({ ops: untilDemotion, final, events }), { ...OPTS, budgetMs: 10_000 });
+    expect([r.figures['unavailableOpen'], r.figures['durableUnavailableOpen'], r.figures['durableClientRecovery']]).to.deep.equal([false, true, null]);
+    expect([r.figures['durableUnavailableFrom'], r.figures['durableUnavailableTo']]).to.deep.equal([490, 3000]);
+    expect(r.valid).to.equal('unknown');
+  });
+
+  it('a failed final read makes every durable figure null and the budget unknown; raw figures stay', () => {
+    const { ops, events } = manualFailover();
+    const final = { time: F + 60_000, sets: {}, counters: {}, error: 'connection refused' };
+    const r = failoverTiming.check(history({ ops, final, events }), { ...OPTS, budgetMs: 1000 });
+    for (const k of ['durableUnavailableMs', 'durableUnavailableFrom', 'durableUnavailableTo', 'durableClientRecovery', 'durableUnavailableOpen', 'durableAcks', 'vanishedAcks']) {
+      expect(r.figures[k], k).to.equal(null);
+    }
+    expect(r.figures['unavailableMs']).to.equal(10.4);
+    expect(r.valid).to.equal('unknown');
+    expect(r.notes).to.deep.equal(['final read failed (connection refused): durable unavailability not measured, budget 1000ms not judged']);
+  });
+
+  it('keeps the "first unusual gap" rule for recovery', () => {
+    const ops = [...writes(-100, -10, 10), write(5), write(300), write(310), write(2000), write(2010)];
+    const d = durableUnavailability(ops, keptAll(ops), F);
+    expect([d.durableUnavailableMs, d.durableUnavailableFrom, d.durableClientRecovery]).to.deep.equal([1690, 310, 2000]);
+    // The same ops with the 2000 ms ack thrown away: recovery moves to the next kept ack.
+    const lost = ops.find((o) => o.complete === F + 2000)!;
+    const d2 = durableUnavailability(ops, keptAll(ops.filter((o) => o !== lost)), F);
+    expect([d2.durableUnavailableMs, d2.durableClientRecovery, d2.vanishedAcks]).to.deep.equal([1700, 2010, 1]);
+  });
+
+  it('counters: an increment returning more than the final value was lost; others count as durable', () => {
+    const incr = (at: number, value: number): Op => write(at, 'ok', { f: 'incr', key: 'n', value });
+    const ops = [incr(-20, 1), incr(-10, 2), incr(100, 3), incr(200, 4), incr(300, 5), incr(900, 4), incr(1000, 5)];
+    const final = { time: F + 60_000, sets: {}, counters: { n: 5 } };
+    const d = durableUnavailability(ops, final, F);
+    // 3, 4, 5 at +100..+300 and the re-reached 4, 5 are all <= 5: undecidable, kept (a lower bound).
+    expect([d.durableUnavailableMs, d.vanishedAcks]).to.deep.equal([600, 0]);
+    const d2 = durableUnavailability(ops, { ...final, counters: { n: 3 } }, F);
+    // With a final value of 3, the acks of 4 and 5 are provably gone.
+    expect([d2.durableUnavailableMs, d2.durableUnavailableTo, d2.durableUnavailableOpen, d2.vanishedAcks]).to.deep.equal([900, 1000, true, 4]);
   });
 });
 
@@ -366,7 +631,7 @@ describe('clientUnavailability', () => {
   it('an open gap within budget is unknown, not a pass', () => {
     const r = failoverTiming.check(history({ events: failoverEvents(), ops: [write(10), write(600, 'unknown')] }), OPTS);
     expect(r.valid).to.equal('unknown');
-    expect(r.notes).to.deep.equal(['writes had not recovered by the end of the history (590ms so far, budget 10000ms)']);
+    expect(r.notes).to.deep.equal(['durable writes had not recovered by the end of the history (590ms so far, budget 10000ms)']);
   });
 });
 

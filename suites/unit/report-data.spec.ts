@@ -4,6 +4,7 @@ import {
   bucketOps,
   chooseBucketMs,
   eventMarkers,
+  formatFigure,
   lostWrites,
   MISSING,
   percentile,
@@ -203,7 +204,8 @@ describe('report data', () => {
   describe('summary row: defensive about checks', () => {
     it('shows "—" with a note for every figure when there are no checks', () => {
       const r = summaryRow(scenario({ checks: {} }));
-      for (const cell of [r.detection, r.election, r.promotion, r.clientRecovery, r.unavailable, r.acked, r.lost, r.recovered, r.reattached]) {
+      const cells = [r.detection, r.election, r.promotion, r.clientRecovery, r.unavailable, r.durableClientRecovery, r.durableUnavailable];
+      for (const cell of [...cells, r.acked, r.lost, r.recovered, r.reattached]) {
         expect(cell.text).to.equal(MISSING);
         expect(cell.value).to.equal(null);
         expect(cell.note).to.be.a('string');
@@ -236,6 +238,28 @@ describe('report data', () => {
       expect([r.acked.text, r.lost.text, r.recovered.text]).to.deep.equal(['4975', '8', '2']);
       expect(r.reattached.text).to.equal('1/2');
       expect(r.reattachedWhen.text).to.equal('21500 ms');
+    });
+
+    it('shows the durable unavailability and recovery beside the raw ones', () => {
+      const figures = { unavailableMs: 10.4, clientRecovery: 3010.4, durableUnavailableMs: 2520.4, durableClientRecovery: 3010.4 };
+      const r = summaryRow(scenario({ checks: { 'failover-timing': { valid: false, figures } } }));
+      expect([r.durableUnavailable.text, r.unavailable.text, r.durableClientRecovery.text, r.clientRecovery.text]).to.deep.equal([
+        '2520 ms', '10.4 ms', '3010 ms', '3010 ms',
+      ]);
+    });
+
+    it('never shows a raw figure as the durable one (results from before durable figures existed)', () => {
+      const r = summaryRow(scenario({ checks: { 'failover-timing': { valid: true, figures: { unavailableMs: 10.4, clientRecovery: 30 } } } }));
+      expect([r.durableUnavailable.text, r.durableClientRecovery.text]).to.deep.equal([MISSING, MISSING]);
+      expect(r.durableUnavailable.note).to.contain('durableUnavailableMs');
+    });
+
+    it('formats the durable and cascade phase figures as ms', () => {
+      expect(['durableClientRecovery', 'durableUnavailableFrom', 'failover2.switchFirst', 'failover12.promoted'].map((n) => formatFigure(n, 1234))).to.deep.equal([
+        '1234 ms', '1234 ms', '1234 ms', '1234 ms',
+      ]);
+      expect(formatFigure('failover2.newMaster', 'redis-2:7002')).to.equal('redis-2:7002');
+      expect(formatFigure('xfailover2.promoted', 1234)).to.equal('1234');
     });
 
     it("keeps figures of a check whose verdict is 'unknown', with a note", () => {

@@ -137,6 +137,9 @@ describe('JUnit report', () => {
     const root = parseXml(renderJunit(report([makeScenarioResult()])));
     const out = all(root, 'system-out')[0]!.text;
     expect(out).to.contain('detection: 945 ms');
+    expect(out).to.contain('durable unavailability: 2230 ms');
+    expect(out).to.contain('raw unavailability (every ack): 2230 ms');
+    expect(out).to.contain('durable client recovery: 2230 ms');
     expect(out).to.contain('reattached: 2/2, 11500 ms after heal');
     expect(out).to.contain('server: 7.0.15');
   });

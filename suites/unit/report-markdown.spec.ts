@@ -48,6 +48,16 @@ describe('Markdown summary', () => {
     for (const r of tableRows) expect(cells(r)).to.equal(cells(header));
   });
 
+  it('leads with the durable unavailability and puts the raw one beside it when they differ', () => {
+    expect(md).to.contain('| Durable client recovery (raw) | Durable unavailability (raw) |');
+    const same = tableRows[0]!.split(/(?<!\\)\|/).map((c) => c.trim());
+    expect(same.slice(6, 8)).to.deep.equal(['2230 ms', '2230 ms']); // the fixture's raw and durable figures agree
+    const s = makeScenarioResult({ verdict: 'fail' });
+    Object.assign(s.checks['failover-timing']!.figures, { unavailableMs: 10.4, durableUnavailableMs: 2520.4, clientRecovery: 3010.4, durableClientRecovery: null });
+    const row = renderMarkdown(report([s])).split('\n').find((l) => l.startsWith('| ❌'))!;
+    expect(row).to.contain('| — (raw 3010 ms) | 2520 ms (raw 10.4 ms) |');
+  });
+
   it('marks lost writes and shows "—" with the error for a broken check', () => {
     expect(tableRows[0]).to.match(/\| \d+ \/ \*\*\d+\*\* \/ 2 \|/);
     expect(tableRows[2]).to.contain('| — ⚠️ | — ⚠️ |');
