@@ -71,6 +71,8 @@ export interface FaultRecord {
   name: string;
   /** Fault kind, e.g. "kill", "pause", "partition", "latency". */
   kind: string;
+  /** The fault's report colour ("#rrggbb", Fault.colour); absent in reports written before faults had one. */
+  colour?: string;
   targets: string[];
   start: number;
   /** When the heal completed; absent if it never healed. */

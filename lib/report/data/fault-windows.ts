@@ -4,32 +4,15 @@
 import type { History } from '../../model.ts';
 import { finite } from './common.ts';
 
-/** One colour per fault kind (Jepsen-style: the same kind always shades the same way). */
-export const FAULT_COLORS: Readonly<Record<string, string>> = {
-  kill: '#d62728',
-  stop: '#d62728',
-  crash: '#d62728',
-  restart: '#e377c2',
-  pause: '#ff7f0e',
-  partition: '#9467bd',
-  latency: '#bcbd22',
-  slow: '#bcbd22',
-  bandwidth: '#17becf',
-  'packet-loss': '#8c564b',
-  reset: '#8c564b',
-  clock: '#7f7f7f',
-};
+/** The window colour of a fault recorded without one (reports written before faults carried a colour). */
+export const NEUTRAL_FAULT_COLOUR = '#7f7f7f';
 
-const EXTRA_COLORS = ['#1f77b4', '#2ca02c', '#e377c2', '#17becf', '#8c564b', '#7f7f7f'];
-
-function hash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
-  return Math.abs(h);
-}
-
-export function faultColor(kind: string): string {
-  return FAULT_COLORS[kind] ?? EXTRA_COLORS[hash(kind) % EXTRA_COLORS.length] ?? '#7f7f7f';
+/**
+ * The colour a fault chose for itself (FaultRecord.colour, from Fault.colour), if it is a "#rrggbb" the
+ * charts can tint with; otherwise the neutral grey.
+ */
+export function faultColour(recorded: unknown): string {
+  return typeof recorded === 'string' && /^#[0-9a-fA-F]{6}$/.test(recorded) ? recorded : NEUTRAL_FAULT_COLOUR;
 }
 
 export interface FaultWindow {
@@ -52,7 +35,7 @@ export function faultWindows(history: Partial<History>): FaultWindow[] {
       targets: Array.isArray(f.targets) ? f.targets.map(String) : [],
       startMs: f.start - t0,
       endMs: finite(f.end) ? f.end - t0 : null,
-      color: faultColor(String(f.kind ?? 'fault')),
+      color: faultColour(f.colour),
     }))
     .sort((a, b) => a.startMs - b.startMs);
 }
