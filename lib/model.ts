@@ -114,6 +114,8 @@ export interface CheckResult {
   details?: Record<string, unknown>;
   /** If the checker threw, its message (valid is then 'unknown'). */
   error?: string;
+  /** The checker's key figures (Checker.keyFigures): the names in `figures` reports show first. */
+  keyFigures?: string[];
 }
 
 export interface NodeInfo {

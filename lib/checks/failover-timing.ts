@@ -93,6 +93,7 @@ const FIRST_OF: Record<string, FirstPhase> = {
 
 export const failoverTiming: Checker<FailoverTimingOpts> = {
   name: 'failover-timing',
+  keyFigures: ['sdownQuorum', 'elected', 'promoted', 'clientRecovery', 'unavailableMs', 'durableClientRecovery', 'durableUnavailableMs'],
   check(history, opts) {
     validate(opts);
     const master = opts.masterName ?? history.masterName;

@@ -45,6 +45,7 @@ interface WindowWrites {
 
 export const splitBrain: Checker<SplitBrainOpts> = {
   name: 'split-brain',
+  keyFigures: ['dualMasterMs', 'writesDuringDualMaster', 'losingSideWrites'],
   check(history, opts) {
     const since = opts.since ?? history.t0;
     const finalMaster = opts.finalMaster ?? history.final.node ?? finalMasterFromPolls(history.polls);

@@ -2,7 +2,7 @@
  * The HTML report: ONE self-contained page for a run, readable offline (no CDN, no network).
  *
  * Verdicts first: run meta and a summary table (one row per scenario), then per scenario its
- * description, assertions, checker verdicts and a timeline — throughput, latency and
+ * description, each check's key figures, assertions, checker verdicts and a timeline — throughput, latency and
  * failed/unknown charts on one clock with fault windows shaded and sentinel events marked, plus
  * each node's role over time — and the first lost writes.
  *
@@ -189,19 +189,27 @@ function runMeta(v: RunView): string {
 </header>`;
 }
 
+function verdictClass(valid: CheckView['valid']): string {
+  return valid === true ? 'v-ok' : valid === false ? 'v-bad' : 'v-unknown';
+}
+
+/**
+ * Each check's key figures (CheckResult.keyFigures: the checker says which of its figures matter), one
+ * card each under the check's name and verdict. A check that threw shows its error once instead.
+ */
 function keyFigures(s: ScenarioView): string {
-  const r = s.summary;
   const card = (label: string, html: string): string => `<div class="kf"><div class="kf-label">${esc(label)}</div><div class="kf-value">${html}</div></div>`;
-  const shared = sharedPhaseError(r);
-  const phases =
-    shared !== undefined
-      ? card('Failover phases', `${MISSING} <div class="cell-err">${esc(shared)}</div>`)
-      : `${card('Detection', cell(r.detection))}${card('Election', cell(r.election))}${card('Promotion', cell(r.promotion))}
-${card('Client recovery', cell(r.clientRecovery))}${card('Unavailable', cell(r.unavailable))}`;
-  return `<div class="kfs">
-${phases}
-${card('Writes acked / lost / recovered', writesCell(r))}${card('Reattached', reattachCell(r))}
-</div>`;
+  const groups = s.checks
+    .filter((c) => c.keyFigures.length > 0)
+    .map((c) => {
+      const cards = c.error
+        ? card(c.keyFigures.map((k) => k.name).join(', '), `${MISSING} <div class="cell-err">${esc(c.error)}</div>`)
+        : c.keyFigures.map((k) => card(k.name, cell(k.cell))).join('');
+      return `<div class="kf-group"><div class="kf-check"><span class="mono">${esc(c.name)}</span> <span class="${verdictClass(c.valid)}">${esc(
+        c.verdictText,
+      )}</span></div><div class="kf-cards">${cards}</div></div>`;
+    });
+  return groups.length ? `<div class="kfs">\n${groups.join('\n')}\n</div>` : '';
 }
 
 function assertionsList(list: Assertion[]): string {
@@ -221,9 +229,10 @@ function checksTable(list: CheckView[]): string {
   if (list.length === 0) return '<p class="dim">No checker results.</p>';
   const rows = list
     .map((c) => {
-      const cls = c.valid === true ? 'v-ok' : c.valid === false ? 'v-bad' : 'v-unknown';
+      const cls = verdictClass(c.valid);
+      const keys = new Set(c.keyFigures.map((k) => k.name));
       const figures = c.figures.length
-        ? c.figures.map((f) => `<span class="fig"><span class="dim">${esc(f.name)}</span> ${esc(f.text)}</span>`).join(' ')
+        ? c.figures.map((f) => `<span class="fig${keys.has(f.name) ? ' key' : ''}"><span class="dim">${esc(f.name)}</span> ${esc(f.text)}</span>`).join(' ')
         : `<span class="dim">${MISSING}</span>`;
       const notes = c.notes.map((n) => `<div>${esc(n)}</div>`).join('');
       const err = c.error ? `<div class="cell-err">checker error: ${esc(c.error)}</div>` : '';
@@ -355,7 +364,8 @@ section.v-pass { border-left-color: ${VERDICT_COLORS.pass}; } section.v-fail { b
 .error-box { background: #fff1e5; border: 1px solid #f0b37e; border-radius: 6px; padding: 8px 12px; margin: 8px 0; }
 .error-box pre { margin: 4px 0 0; white-space: pre-wrap; font-size: 13px; }
 .warn { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: 4px 10px; margin: 6px 0; font-size: 13px; }
-.kfs { display: flex; flex-wrap: wrap; gap: 8px; margin: 10px 0; }
+.kfs { display: flex; flex-wrap: wrap; gap: 10px 22px; margin: 10px 0; } .kf-check { font-size: 12px; margin-bottom: 3px; }
+.kf-cards { display: flex; flex-wrap: wrap; gap: 8px; }
 .kf { border: 1px solid var(--line); border-radius: 6px; padding: 6px 12px; min-width: 120px; background: var(--soft); }
 .kf-label { font-size: 12px; color: var(--dim); } .kf-value { font-size: 17px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .kf-value .cell-err { font-weight: 400; }
@@ -363,7 +373,7 @@ section.v-pass { border-left-color: ${VERDICT_COLORS.pass}; } section.v-fail { b
 ul.assertions { list-style: none; padding: 0; margin: 0; } ul.assertions li { padding: 3px 0; }
 li.ok .mark { color: ${VERDICT_COLORS.pass}; font-weight: 700; } li.failed .mark, li.failed b { color: ${VERDICT_COLORS.fail}; font-weight: 700; }
 .v-ok { color: ${VERDICT_COLORS.pass}; font-weight: 600; } .v-bad { color: ${VERDICT_COLORS.fail}; font-weight: 700; } .v-unknown { color: ${VERDICT_COLORS.error}; font-weight: 600; }
-table.checks { width: 100%; } .fig { display: inline-block; margin: 0 10px 2px 0; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.checks { width: 100%; } .fig.key { font-weight: 600; } .fig { display: inline-block; margin: 0 10px 2px 0; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .legend { margin: 4px 0; } .chip { display: inline-block; margin: 2px 12px 2px 0; font-size: 13px; white-space: nowrap; }
 .chip i { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 5px; vertical-align: -1px; opacity: .85; }
 .chip i.line { width: 0; height: 13px; border-left: 2px dashed; border-radius: 0; margin: 0 6px 0 3px; }

@@ -1,10 +1,10 @@
 /**
- * Cells and the summary row: one shown value per figure (its text, and why it is missing or doubtful), and
- * the per-scenario row every renderer (HTML, Markdown, JUnit, JSON) reads.
+ * Cells, key figures and the summary row: one shown value per figure (its text, and why it is missing or
+ * doubtful), each check's own key figures, and the per-scenario row every renderer (HTML, Markdown, JUnit,
+ * JSON) reads.
  */
 import type { CheckResult, Figure, ScenarioResult } from '../../model.ts';
 import { MISSING, type Verdict } from './common.ts';
-
 
 /** One shown value: the raw value, its display text, and why it is missing or doubtful. */
 export interface Cell {
@@ -50,6 +50,7 @@ const PHASE_FIGURES = new Set([
   'switchLast',
   'failoverEnd',
   'clientRecovery',
+  'durableClientRecovery',
   'unavailableFrom',
   'unavailableTo',
 ]);
@@ -57,61 +58,64 @@ function isMsName(name: string): boolean {
   return /(Ms|[._]ms|^ms)$/.test(name) || PHASE_FIGURES.has(name);
 }
 
-interface FigureRef {
-  check: string;
-  names: readonly string[];
-}
-
-function lookupFigure(checks: Record<string, CheckResult> | undefined, ref: FigureRef, ms: boolean): Cell {
-  const check = checks?.[ref.check];
-  if (!check || typeof check !== 'object') return { value: null, text: MISSING, note: `no '${ref.check}' check` };
+/**
+ * A check's figure as a cell: "—" with a note when the check is missing, threw, lacks the figure or did
+ * not measure it. Numbers whose name says milliseconds are shown as such (formatFigure).
+ */
+export function figureCell(checkName: string, check: CheckResult | undefined, name: string): Cell {
+  if (!check || typeof check !== 'object') return { value: null, text: MISSING, note: `no '${checkName}' check` };
   const figures = check.figures ?? {};
-  let found: { name: string; value: Figure } | undefined;
-  for (const name of ref.names) {
-    if (Object.hasOwn(figures, name)) {
-      found = { name, value: figures[name] ?? null };
-      break;
-    }
-  }
-  if (check.error) {
-    const cell: Cell = { value: null, text: MISSING, note: `${ref.check}: ${check.error}`, isError: true };
-    if (found && found.value !== null) {
-      cell.value = found.value;
-      cell.text = ms && typeof found.value === 'number' ? formatMs(found.value) : formatFigure(found.name, found.value);
-    }
-    return cell;
-  }
-  if (!found) return { value: null, text: MISSING, note: `${ref.check}: no figure ${ref.names.join(' / ')}` };
-  const { name, value } = found;
-  const text = ms && typeof value === 'number' ? formatMs(value) : formatFigure(name, value);
+  const has = Object.hasOwn(figures, name);
+  const value = has ? (figures[name] ?? null) : null;
+  const text = formatFigure(name, value);
+  if (check.error) return { value, text, note: `${checkName}: ${check.error}`, isError: true };
+  if (!has) return { value: null, text: MISSING, note: `${checkName}: no figure ${name}` };
   const cell: Cell = { value, text };
-  if (value === null) cell.note = check.notes?.[0] ?? `${ref.check}: ${name} not measured`;
-  else if (check.valid === 'unknown') cell.note = `${ref.check}: verdict unknown`;
+  if (value === null) cell.note = check.notes?.[0] ?? `${checkName}: ${name} not measured`;
+  else if (check.valid === 'unknown') cell.note = `${checkName}: verdict unknown`;
   return cell;
 }
 
-/**
- * Where the key figures live. Each lists alternative figure names, first found wins: the phase
- * figures are milliseconds from the fault's start to the phase (as the failover-timing check
- * defines them).
- */
-export const KEY_FIGURES = {
-  detection: { check: 'failover-timing', names: ['sdownQuorum', 'sdownQuorumMs', 'odown', 'odownMs'] },
-  election: { check: 'failover-timing', names: ['elected', 'electedMs'] },
-  promotion: { check: 'failover-timing', names: ['promoted', 'promotedMs', 'switchFirst', 'switchFirstMs'] },
-  clientRecovery: { check: 'failover-timing', names: ['clientRecovery', 'clientRecoveryMs'] },
-  unavailable: { check: 'failover-timing', names: ['unavailableMs', 'unavailable'] },
-  acked: { check: 'write-loss', names: ['acked', 'ackedWrites', 'ok'] },
-  lost: { check: 'write-loss', names: ['lost', 'lostWrites'] },
-  recovered: { check: 'write-loss', names: ['recovered', 'recoveredWrites'] },
-  reattached: { check: 'reattach', names: ['reattached', 'reattachedCount'] },
-  reattachExpected: { check: 'reattach', names: ['expected', 'total', 'replicas', 'of'] },
-  /** ms from the heal (the reattach check's `since`) until the last replica settled. */
-  reattachedWhen: { check: 'reattach', names: ['maxMs', 'reattachedMs', 'allReattachedMs'] },
-} as const satisfies Record<string, FigureRef>;
+/** One of a check's key figures, shown. */
+export interface KeyFigureCell {
+  name: string;
+  cell: Cell;
+}
 
-/** unavailableMs may come from a dedicated availability check; prefer it when present. */
-const UNAVAILABLE_CHECKS = ['availability', 'failover-timing'];
+/**
+ * A check's key figures (CheckResult.keyFigures, which runChecks copies from the checker) as cells, in the
+ * checker's order; none for a result that names none (e.g. written before checkers declared them).
+ */
+export function keyFigureCells(checkName: string, check: CheckResult | undefined): KeyFigureCell[] {
+  const names = Array.isArray(check?.keyFigures) ? check.keyFigures.map(String) : [];
+  return names.map((name) => ({ name, cell: figureCell(checkName, check, name) }));
+}
+
+/** Where a summary column's value lives: one check's figure. */
+export interface FigureRef {
+  check: string;
+  name: string;
+}
+
+/**
+ * The figure behind each summary column: the one place that ties the summary (HTML, Markdown, JUnit,
+ * results.json keyFigures, compare) to checker figure names. Each is one of its checker's key figures
+ * (a unit test holds them to that). Phases are ms from the fault's start, as failover-timing defines them.
+ */
+export const SUMMARY_FIGURES = {
+  detection: { check: 'failover-timing', name: 'sdownQuorum' },
+  election: { check: 'failover-timing', name: 'elected' },
+  promotion: { check: 'failover-timing', name: 'promoted' },
+  clientRecovery: { check: 'failover-timing', name: 'clientRecovery' },
+  unavailable: { check: 'failover-timing', name: 'unavailableMs' },
+  acked: { check: 'write-loss', name: 'acked' },
+  lost: { check: 'write-loss', name: 'lost' },
+  recovered: { check: 'write-loss', name: 'recovered' },
+  reattached: { check: 'reattach', name: 'reattached' },
+  reattachExpected: { check: 'reattach', name: 'expected' },
+  /** ms from the heal (the reattach check's `since`) until the last replica settled. */
+  reattachedWhen: { check: 'reattach', name: 'maxMs' },
+} as const satisfies Record<string, FigureRef>;
 
 export interface SummaryRow {
   id: string;
@@ -134,20 +138,14 @@ export interface SummaryRow {
   image: string;
 }
 
-function unavailableCell(checks: Record<string, CheckResult> | undefined): Cell {
-  let first: Cell | undefined;
-  for (const check of UNAVAILABLE_CHECKS) {
-    const cell = lookupFigure(checks, { check, names: KEY_FIGURES.unavailable.names }, true);
-    if (cell.value !== null) return cell;
-    first ??= checks?.[check] ? cell : undefined;
-  }
-  return first ?? { value: null, text: MISSING, note: `no ${UNAVAILABLE_CHECKS.join(' / ')} check` };
+export function lookupFigure(checks: Record<string, CheckResult> | undefined, ref: FigureRef): Cell {
+  return figureCell(ref.check, checks?.[ref.check], ref.name);
 }
 
 function reattachedCell(checks: Record<string, CheckResult> | undefined): Cell {
-  const x = lookupFigure(checks, KEY_FIGURES.reattached, false);
+  const x = lookupFigure(checks, SUMMARY_FIGURES.reattached);
   if (typeof x.value === 'string' || x.value === null) return x;
-  const y = lookupFigure(checks, KEY_FIGURES.reattachExpected, false);
+  const y = lookupFigure(checks, SUMMARY_FIGURES.reattachExpected);
   const cell: Cell = { value: x.value, text: `${x.text}/${y.value === null ? '?' : y.text}` };
   const note = x.note ?? (y.value === null ? undefined : y.note);
   if (note !== undefined) cell.note = note;
@@ -161,16 +159,16 @@ export function summaryRow(s: ScenarioResult): SummaryRow {
     id: String(s.scenario?.id ?? 'unknown'),
     title: String(s.scenario?.title ?? s.scenario?.id ?? 'untitled'),
     verdict: s.verdict ?? 'error',
-    detection: lookupFigure(checks, KEY_FIGURES.detection, true),
-    election: lookupFigure(checks, KEY_FIGURES.election, true),
-    promotion: lookupFigure(checks, KEY_FIGURES.promotion, true),
-    clientRecovery: lookupFigure(checks, KEY_FIGURES.clientRecovery, true),
-    unavailable: unavailableCell(checks),
-    acked: lookupFigure(checks, KEY_FIGURES.acked, false),
-    lost: lookupFigure(checks, KEY_FIGURES.lost, false),
-    recovered: lookupFigure(checks, KEY_FIGURES.recovered, false),
+    detection: lookupFigure(checks, SUMMARY_FIGURES.detection),
+    election: lookupFigure(checks, SUMMARY_FIGURES.election),
+    promotion: lookupFigure(checks, SUMMARY_FIGURES.promotion),
+    clientRecovery: lookupFigure(checks, SUMMARY_FIGURES.clientRecovery),
+    unavailable: lookupFigure(checks, SUMMARY_FIGURES.unavailable),
+    acked: lookupFigure(checks, SUMMARY_FIGURES.acked),
+    lost: lookupFigure(checks, SUMMARY_FIGURES.lost),
+    recovered: lookupFigure(checks, SUMMARY_FIGURES.recovered),
     reattached: reattachedCell(checks),
-    reattachedWhen: lookupFigure(checks, KEY_FIGURES.reattachedWhen, true),
+    reattachedWhen: lookupFigure(checks, SUMMARY_FIGURES.reattachedWhen),
     serverVersion: s.topology?.serverVersion ?? MISSING,
     image: s.topology?.redisImage ?? MISSING,
   };

@@ -5,7 +5,7 @@
 import type { Assertion, CheckResult, Figure, History, ScenarioResult } from '../../model.ts';
 import type { MachineInfo, RunReport } from '../run-report.ts';
 import { bucketOps, type Timeline } from './buckets.ts';
-import { formatFigure, summaryRow, type SummaryRow } from './cells.ts';
+import { formatFigure, keyFigureCells, summaryRow, type KeyFigureCell, type SummaryRow } from './cells.ts';
 import { finite, type Verdict } from './common.ts';
 import { faultWindows, type FaultWindow } from './fault-windows.ts';
 import { lostWrites, type LostWrite } from './lost-writes.ts';
@@ -23,6 +23,9 @@ export interface CheckView {
   valid: CheckResult['valid'];
   /** "valid" | "INVALID" | "unknown". */
   verdictText: string;
+  /** The checker's key figures, in its order; missing ones are "—" with a note. */
+  keyFigures: KeyFigureCell[];
+  /** Every figure of the result, in the result's order. */
   figures: FigureView[];
   notes: string[];
   error?: string;
@@ -35,6 +38,7 @@ export function checkViews(checks: Record<string, CheckResult> | undefined): Che
       name,
       valid,
       verdictText: valid === true ? 'valid' : valid === false ? 'INVALID' : 'unknown',
+      keyFigures: keyFigureCells(name, c),
       figures: Object.entries(c?.figures ?? {}).map(([k, v]) => ({ name: k, value: v, text: formatFigure(k, v) })),
       notes: Array.isArray(c?.notes) ? c.notes.map(String) : [],
     };
