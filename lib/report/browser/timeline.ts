@@ -6,7 +6,8 @@
  * Written in TypeScript so tsc and eslint check it against the very view types the server renders
  * (lib/report/data/views.ts). html.ts strips the types at render time (node:module stripTypeScriptTypes)
  * and inlines the result, as it inlines uPlot. So it must stay a classic script once the types are gone:
- * type-only imports (erased), everything else inside the IIFE, no runtime import or export.
+ * type-only imports (erased), everything else inside the IIFE, no runtime import or export, no Node globals
+ * (eslint.config.js enforces these for this folder).
  */
 import type UPlot from 'uplot';
 import type { EventMarker, LaneRole, RoleSegment, RunView, ScenarioView } from '../report-data.ts';
