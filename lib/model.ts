@@ -77,6 +77,8 @@ export interface FaultRecord {
   name: string;
   /** Fault kind, e.g. "kill", "pause", "partition", "latency". */
   kind: string;
+  /** The fault's report colour ("#rrggbb", Fault.colour); absent in reports written before faults had one. */
+  colour?: string;
   targets: string[];
   start: number;
   /** When the heal completed; absent if it never healed. */
@@ -118,6 +120,8 @@ export interface CheckResult {
   details?: Record<string, unknown>;
   /** If the checker threw, its message (valid is then 'unknown'). */
   error?: string;
+  /** The checker's key figures (Checker.keyFigures): the names in `figures` reports show first. */
+  keyFigures?: string[];
 }
 
 export interface NodeInfo {

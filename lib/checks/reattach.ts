@@ -35,6 +35,7 @@ interface NodeReattach {
 
 export const reattach: Checker<ReattachOpts> = {
   name: 'reattach',
+  keyFigures: ['reattached', 'expected', 'maxMs'],
   check(history, opts) {
     const notes: string[] = [];
     const master = opts.master ?? pickFinalMaster(history.polls, opts.nodes, notes);

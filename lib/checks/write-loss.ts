@@ -49,6 +49,7 @@ interface CounterResult {
 
 export const writeLoss: Checker<WriteLossOpts> = {
   name: 'write-loss',
+  keyFigures: ['acked', 'lost', 'recovered', 'counterLostAtLeast'],
   check(history, opts) {
     const sets = checkSets(history.ops, history.final);
     const counters = checkCounters(history.ops, history.final);

@@ -6,6 +6,7 @@ import { resolveTarget, type Fault, type Target } from './fault.ts';
 
 export abstract class ContainerFault implements Fault {
   abstract readonly kind: string;
+  abstract readonly colour: string;
   name: string;
   targets: string[] = [];
   protected readonly wanted: Target[];

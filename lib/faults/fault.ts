@@ -1,6 +1,7 @@
 /**
  * A fault (Jepsen's nemesis): inject and heal. `heal` is idempotent and safe when nothing was injected.
- * Faults are small and know nothing about schedules or recording: see schedule.ts and nemesis.ts.
+ * Faults are small and know nothing about schedules or recording: lib/scenario/plan.ts plans when they
+ * run and lib/scenario/runner.ts injects, heals and records them.
  */
 import { withTimeout } from '../clock.ts';
 import type { StartedSentinelTopology } from '../topology/topology.ts';
@@ -10,6 +11,8 @@ export interface Fault {
   readonly name: string;
   /** Kind, used for colour and grouping in reports: kill, shutdown, pause, partition, latency, ... */
   readonly kind: string;
+  /** Colour of the fault's window in reports, "#rrggbb": each fault file picks its own (as Jepsen's nemesis packages do). */
+  readonly colour: string;
   /** Node names the fault acts on. */
   readonly targets: string[];
   inject(t: StartedSentinelTopology): Promise<void>;

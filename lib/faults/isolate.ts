@@ -6,6 +6,7 @@ import { linksOfNode } from './links.ts';
 
 export class Isolate implements Fault {
   readonly kind = 'isolate';
+  readonly colour = '#8c564b';
   name: string;
   targets: string[] = [];
   private readonly target: Target;

@@ -7,6 +7,7 @@ import { resolveTarget, type Fault } from './fault.ts';
 
 export class ManualFailover implements Fault {
   readonly kind = 'manual-failover';
+  readonly colour = '#1f77b4';
   name: string;
   targets: string[] = [];
   readonly detail: Record<string, unknown>;

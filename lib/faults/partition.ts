@@ -31,6 +31,7 @@ export interface PartitionOptions {
 
 export class Partition implements Fault {
   readonly kind = 'partition';
+  readonly colour = '#9467bd';
   name: string;
   targets: string[] = [];
   detail: Record<string, unknown> = {};

@@ -10,7 +10,7 @@
  */
 import type { FaultRecord, Figure, History, NodeInfo, ScenarioResult } from '../model.ts';
 import type { RunReport } from './run-report.ts';
-import { type Cell, type OpCounts, historyExtentMs, KEY_FIGURES, opCounts, summaryRow } from './report-data.ts';
+import { type Cell, type OpCounts, historyExtentMs, lookupFigure, opCounts, SUMMARY_FIGURES, summaryRow } from './report-data.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
@@ -71,9 +71,7 @@ function fig(c: Cell): Figure {
 
 export function keyFigures(s: ScenarioResult): KeyFigures {
   const r = summaryRow(s);
-  const figures = s.checks?.[KEY_FIGURES.reattachExpected.check]?.figures ?? {};
-  const name = KEY_FIGURES.reattachExpected.names.find((n) => Object.hasOwn(figures, n));
-  const exp = name === undefined ? null : (figures[name] ?? null);
+  const exp = lookupFigure(s.checks, SUMMARY_FIGURES.reattachExpected).value;
   return {
     detectionMs: fig(r.detection),
     electionMs: fig(r.election),

@@ -12,7 +12,7 @@ import type { Scenario, Step } from '../../lib/scenario/scenario.ts';
 import { suiteSettings } from '../../lib/scenario/suite.ts';
 import { validateScenario } from '../../lib/scenario/validate.ts';
 
-const noop = (name: string): Fault => ({ name, kind: 'noop', targets: [], inject: async () => {}, heal: async () => {} });
+const noop = (name: string): Fault => ({ name, kind: 'noop', colour: '#7f7f7f', targets: [], inject: async () => {}, heal: async () => {} });
 
 /** Five steps, four with jitter windows that overlap, so the seed decides the order. */
 const schedule: Step[] = [
