@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Assertion } from '../model.ts';
+import { flakiness, flakinessHtml } from './flakiness.ts';
 import type { RunReport } from './run-report.ts';
 import {
   type Cell,
@@ -678,6 +679,7 @@ export function renderHtml(run: RunReport, opts: HtmlOptions = {}): string {
 <body>
 ${runMeta(view)}
 ${summaryTable(view)}
+${flakinessHtml(flakiness(run.scenarios ?? []))}
 ${view.scenarios.map((s, i) => scenarioSection(s, i)).join('\n')}
 <script type="application/json" id="report-data">${jsonForScript(view)}</script>
 <script>${inlineScript(uplot.js)}</script>
