@@ -69,6 +69,6 @@ export function flakinessHtml(rows: readonly FlakinessRow[]): string {
     .map((r) => `<tr><td class="scen">${esc(r.title)}<div class="dim mono small">${esc(r.id)}</div></td><td class="num">${r.passed}/${r.trials}</td><td class="num">${r.failed} / ${r.errored}</td><td class="num">${pct(r.passRate)}</td><td class="num">${pct(r.lo)}–${pct(r.hi)}</td><td>${bar(r)}</td><td>${r.flaky ? '<span class="tag">flaky</span>' : ''}</td></tr>`)
     .join('\n');
   return `<section id="flakiness"><h2>Flakiness <span class="dim small">pass rate over repeated trials, 95% Wilson interval</span></h2>
-<div class="table-scroll"><table class="summary"><thead><tr><th>Scenario</th><th>Passed</th><th>Fail / error</th><th>Pass rate</th><th>95% interval</th><th></th><th></th></tr></thead>
+<div class="table-scroll"><table class="flakiness" style="width:100%;margin-top:8px"><thead><tr><th>Scenario</th><th>Passed</th><th>Fail / error</th><th>Pass rate</th><th>95% interval</th><th></th><th></th></tr></thead>
 <tbody>${body}</tbody></table></div></section>`;
 }
