@@ -24,7 +24,7 @@ export function median(xs: readonly number[]): number {
 }
 
 /** The q-quantile of sorted values (linear interpolation, numpy's default). */
-export function quantileSorted(sorted: readonly number[], q: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return NaN;
   const i = (sorted.length - 1) * q;
   const lo = Math.floor(i);
@@ -32,10 +32,12 @@ export function quantileSorted(sorted: readonly number[], q: number): number {
   return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (i - lo);
 }
 
-function resampleMedian(xs: readonly number[], random: () => number): number {
-  const r = new Array<number>(xs.length);
-  for (let i = 0; i < xs.length; i++) r[i] = xs[Math.floor(random() * xs.length)] as number;
-  return median(r);
+/** Median of a resample of `xs` drawn into `buf` (a reused typed array: its sort is numeric and fast). */
+function resampleMedian(xs: readonly number[], buf: Float64Array, random: () => number): number {
+  for (let i = 0; i < xs.length; i++) buf[i] = xs[Math.floor(random() * xs.length)] as number;
+  buf.sort();
+  const mid = buf.length >> 1;
+  return buf.length % 2 ? (buf[mid] as number) : ((buf[mid - 1] as number) + (buf[mid] as number)) / 2;
 }
 
 export function bootstrapMedianDiff(
@@ -47,9 +49,11 @@ export function bootstrapMedianDiff(
   const level = opts.level ?? 0.95;
   if (baseline.length === 0 || candidate.length === 0) throw new Error('bootstrapMedianDiff: both samples need at least one value');
   const random = rng(opts.seed ?? 1);
-  const diffs = new Array<number>(resamples);
-  for (let i = 0; i < resamples; i++) diffs[i] = resampleMedian(candidate, random) - resampleMedian(baseline, random);
-  diffs.sort((a, b) => a - b);
+  const bufC = new Float64Array(candidate.length);
+  const bufB = new Float64Array(baseline.length);
+  const diffs = new Float64Array(resamples);
+  for (let i = 0; i < resamples; i++) diffs[i] = resampleMedian(candidate, bufC, random) - resampleMedian(baseline, bufB, random);
+  diffs.sort();
   const tail = (1 - level) / 2;
   return { estimate: median(candidate) - median(baseline), lo: quantileSorted(diffs, tail), hi: quantileSorted(diffs, 1 - tail), level, resamples };
 }
