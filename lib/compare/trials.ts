@@ -146,7 +146,8 @@ export function judgeLoss(
   if (expected) return { ...common, verdict: 'no-change', reason: `loss expected by design (allowLoss / expectedOutcomes): shown, not judged; ${d}` };
   if (mw.p < ALPHA && ci.estimate > 0 && newLoss > t.maxNewLoss) return { ...common, verdict: 'regression', reason: `more loss: ${d}; more than ${t.maxNewLoss} more lost` };
   if (mw.p < ALPHA && ci.estimate < 0 && -newLoss > t.maxNewLoss) return { ...common, verdict: 'improvement', reason: `less loss: ${d}` };
-  if (mw.p < ALPHA || (ci.lo === 0 && ci.hi === 0)) return { ...common, verdict: 'no-change', reason: `no significant difference: ${d}` };
+  if (mw.p < ALPHA) return { ...common, verdict: 'no-change', reason: `differs, but by no more than ${t.maxNewLoss} lost write(s): ${d}` };
+  if (ci.lo === 0 && ci.hi === 0) return { ...common, verdict: 'no-change', reason: `no significant difference: ${d}` };
   if (mw.minP >= ALPHA) return { ...common, verdict: 'inconclusive', reason: `too few trials (${s.baseline.length} vs ${s.candidate.length}: p can never go below ${mw.minP.toFixed(3)}): ${d}` };
   return { ...common, verdict: 'no-change', reason: `no significant difference: ${d}` };
 }
