@@ -102,6 +102,12 @@ describe('comparison verdict: loss rate and pass rate', () => {
     const x = judgeLoss(L, sample(b.map((v, i) => v / (acked[i] ?? 1)), c.map((v, i) => v / (acked[4 - i] ?? 1))), { baseline: b, candidate: c }, T, false, 1);
     expect(x.verdict).to.equal('no-change');
   });
+  it('a significant rise within --max-new-loss is no change, and says so', () => {
+    const x = judgeLoss(L, sample([0, 0, 0, 0, 0], [0.001, 0.002, 0.001, 0.001, 0.002]), { baseline: [0, 0, 0, 0, 0], candidate: [1, 2, 1, 1, 2] }, { maxNewLoss: 2 }, false, 1);
+    expect(x.p).to.be.below(0.05);
+    expect(x.verdict).to.equal('no-change');
+    expect(x.reason).to.match(/^differs, but by no more than 2 lost write/);
+  });
   it('a scenario that loses writes by design is shown, not judged', () => {
     const x = judgeLoss(L, sample([0, 0, 0, 0, 0], [0.01, 0.02, 0.015, 0.01, 0.03]), { baseline: [0, 0, 0, 0, 0], candidate: [10, 20, 15, 10, 30] }, T, true, 1);
     expect(x.judged).to.equal(false);
