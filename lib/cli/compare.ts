@@ -43,9 +43,9 @@ export function parseVariants(images: readonly string[], fixedSentinel?: string)
   });
 }
 
-function notes(repeat: number): string[] {
+function notes(repeat: number, interleaved = true): string[] {
   return [
-    `Each scenario ran ${repeat} time(s) per variant, trials interleaved. A metric regresses only when its trials differ significantly (Mann–Whitney U, p < 0.05) AND the median difference is beyond the threshold; "~" = no change; inconclusive = too few trials or too much spread.`,
+    `Each scenario ran ${repeat} time(s) per variant${interleaved ? ', trials interleaved' : ' (read from existing reports: their trials were not interleaved)'}. A metric regresses only when its trials differ significantly (Mann–Whitney U, p < 0.05) AND the median difference is beyond the threshold; "~" = no change; inconclusive = too few trials or too much spread.`,
     ...(repeat < 4 ? [`With ${repeat} trial(s) per side no difference can reach p < 0.05: use --repeat 5 or more for a verdict.`] : []),
   ];
 }
@@ -74,7 +74,7 @@ async function compareFrom(dirs: string[], cfg: HarnessConfig, id: string, ctx: 
   const seeds = new Set(reads.map(({ r }) => r.seed));
   const counts = reads.map(({ r }) => Math.max(0, ...[...new Set(r.scenarios.map((x) => x.scenario?.id))].map((id) => r.scenarios.filter((x) => x.scenario?.id === id).length)));
   const repeat = Math.min(...counts);
-  const noteList = notes(repeat);
+  const noteList = notes(repeat, false);
   if (seeds.size > 1) noteList.push(`The reports were run with different seeds (${[...seeds].join(', ')}): fault schedules with jitter differ.`);
   const outcomes = reads.map(({ r }) => {
     const list = r.scenarios.map(outcomeOfRecord);
