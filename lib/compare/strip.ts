@@ -29,7 +29,9 @@ export function stripPlot(x: Pick<MetricTest, 'baseline' | 'candidate' | 'baseli
   let lo = Math.min(...all, ...extra);
   let hi = Math.max(...all, ...extra);
   if (x.unit === 'pass') [lo, hi] = [0, 1];
-  if (hi === lo) [lo, hi] = [lo - 1, hi + 1];
+  // All trials equal: a small window around the value (1 ms, or 0.5 percentage points of loss rate), never below 0.
+  const pad = x.unit === 'rate' ? 0.005 : 1;
+  if (hi === lo) [lo, hi] = [Math.max(0, lo - pad), hi + pad];
   const sx = (v: number): number => PAD + ((v - lo) / (hi - lo)) * (W - 2 * PAD);
   const dot = (v: number, y: number, color: string, i: number): string =>
     `<circle cx="${sx(v).toFixed(1)}" cy="${y + ((i % 3) - 1) * 2}" r="3.5" fill="${color}" fill-opacity=".55" stroke="${color}"><title>${fmt(v, x.unit)}</title></circle>`;
