@@ -20,6 +20,12 @@ function invalidChecks(r: Pick<ScenarioResult, 'checks'>): string[] {
 
 type Declared = { allowLoss?: boolean; expectedOutcomes?: Record<string, unknown> };
 
+/** What a result records of the scenario's declarations: `expectedOutcomes` at its top level (the runner copies it there). */
+function declaredIn(r: Omit<ScenarioResult, 'history'>): Declared {
+  const top = (r as { expectedOutcomes?: Record<string, unknown> }).expectedOutcomes;
+  return { ...(r.scenario as Declared | undefined), ...(top ? { expectedOutcomes: top } : {}) };
+}
+
 function base(r: Omit<ScenarioResult, 'history'>, figures: KeyFigures, declared?: Declared): ScenarioOutcome {
   const m = trialMetrics(r.checks);
   return {
@@ -35,7 +41,7 @@ function base(r: Omit<ScenarioResult, 'history'>, figures: KeyFigures, declared?
     durationMs: r.durationMs ?? 0,
     metrics: m.values,
     metricSources: m.sources,
-    lossExpected: lossExpected(declared ?? (r.scenario as Declared | undefined), r.checks),
+    lossExpected: lossExpected(declared ?? declaredIn(r), r.checks),
   };
 }
 

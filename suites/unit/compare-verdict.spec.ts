@@ -180,6 +180,12 @@ describe('comparison: outcomes, metrics and labels', () => {
     expect(lossExpected(undefined, { 'write-loss': { valid: true, figures: {}, notes: ['3 of 9 acknowledged adds lost (loss allowed)'] } })).to.equal(true);
   });
 
+  it('a results.json record says loss is expected through its top-level expectedOutcomes', () => {
+    const r = { ...makeScenarioResult({ verdict: 'pass' }), expectedOutcomes: { 'write-loss': { valid: false, why: 'asynchronous replication' } } };
+    expect(outcomeOf(r).lossExpected).to.equal(true);
+    expect(outcomeOf(makeScenarioResult({ verdict: 'pass' })).lossExpected).to.equal(false);
+  });
+
   it('takes the key figures, failed expectations and server version from a result', () => {
     const o = outcomeOf(makeScenarioResult({ verdict: 'fail' }));
     expect(o.verdict).to.equal('fail');
