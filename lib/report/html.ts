@@ -20,6 +20,7 @@ import { createRequire, stripTypeScriptTypes } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Assertion } from '../model.ts';
+import { flakiness, flakinessHtml } from './flakiness.ts';
 import type { RunReport } from './run-report.ts';
 import {
   type Cell,
@@ -436,6 +437,7 @@ export function renderHtml(run: RunReport, opts: HtmlOptions = {}): string {
 <body>
 ${runMeta(view)}
 ${summaryTable(view)}
+${flakinessHtml(flakiness(run.scenarios ?? []))}
 ${view.scenarios.map((s, i) => scenarioSection(s, i)).join('\n')}
 <script type="application/json" id="report-data">${jsonForScript(view)}</script>
 <script>${inlineScript(uplot.js)}</script>
