@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import type { BoundCheck } from '../../lib/checks/checker.ts';
 import type { CheckResult, FaultRecord, History, ScenarioResult, Validity } from '../../lib/model.ts';
+import { checkViews } from '../../lib/report/report-data.ts';
 import { checkAssertions, checkContext, debugFromNotes, judge, recordObservations } from '../../lib/scenario/judge.ts';
 import type { CheckContext, Scenario } from '../../lib/scenario/scenario.ts';
 
@@ -80,6 +81,14 @@ describe('judge: every check counts', () => {
     const r = judge(scenario({ expectedOutcomes: { a: { valid: false, why: 'x' }, b: { valid: false, why: 'y' } } }), result());
     expect(names(r)[0]).to.deep.equal(['check a is invalid as declared: x', false]);
     expect(r.verdict).to.equal('fail');
+  });
+
+  it('the report shows each declaration next to its check', () => {
+    const r = judge(scenario({ expectedOutcomes: { b: { valid: false, why: 'by design' } } }), result());
+    expect(checkViews(r.checks, r.expectedOutcomes).map((c) => [c.name, c.verdictText, c.declared])).to.deep.equal([
+      ['a', 'valid', undefined],
+      ['b', 'INVALID', 'declared invalid: by design'],
+    ]);
   });
 
   it('a declared check that does not exist fails', () => {
