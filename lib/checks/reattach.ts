@@ -30,6 +30,11 @@ export interface ReattachOpts {
    * Absent: not judged.
    */
   bound?: { ms: number; from: number };
+  /**
+   * Epoch ms (the final read) by which the poller must have seen each replica attached: see `judgeSeen`.
+   * Absent: not judged (histories recorded before the runner let the poller look after convergence).
+   */
+  seenBy?: number;
 }
 
 /** Sentinel's own periods (ms) that bound how fast it repoints a replica (see `reattachBoundMs`). */
@@ -82,7 +87,8 @@ export const reattach: Checker<ReattachOpts> = {
     const results = opts.nodes.map((n) => nodeReattach(n, byNode.get(n) ?? [], master, masterOffset, opts.since));
     const maxLag = opts.maxLagBytes ?? 0;
     const verdicts = results.map((r) => judgeNode(r, master, maxLag, notes));
-    verdicts.push(...results.map((r) => judgeSeen(r, history.final.time, notes)));
+    const seenBy = opts.seenBy;
+    if (seenBy !== undefined) verdicts.push(...results.map((r) => judgeSeen(r, seenBy, notes)));
     const figures = reattachFigures(results, maxLag, master);
     if (opts.bound) {
       const bound = opts.bound;
@@ -163,12 +169,13 @@ function nodeReattach(
 }
 
 /**
- * The runner polls once more after the final read (the final state). A replica first seen attached only then
- * settled after the poller's last regular round, during the convergence wait: the run did not observe it.
+ * The runner lets the poller record one round after convergence, then reads the final state, then polls once
+ * more. A replica first seen attached only after the final read was not attached when the poller looked after
+ * convergence (it flapped, or was repointed again): convergence's own momentary look did not hold.
  */
 function judgeSeen(r: NodeReattach, finalReadAt: number, notes: string[]): boolean {
   if (r.at === null || r.at < finalReadAt) return true;
-  notes.push(`${r.node} was first seen attached only after the final read (during or after convergence), not while the run was observed`);
+  notes.push(`${r.node} was first seen attached only after the final read, not by the poller after convergence`);
   return false;
 }
 

@@ -160,6 +160,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['sentinel-chaos merge --out reports/merged reports/ci-123-shard-1-of-2 reports/ci-123-shard-2-of-2'],
   },
   {
+    name: 'cleanup',
+    summary: 'remove every container and network labelled sentinel-chaos',
+    usage: 'sentinel-chaos cleanup [--dry-run] [--only-orphans]',
+    description: [
+      'Removes what interrupted or crashed runs left behind: every container (nodes before their sidecars) and',
+      'network with the label sentinel-chaos, printing each. This includes those of runs still in progress',
+      'unless --only-orphans is given.',
+    ],
+    options: Object.fromEntries([
+      ['dry-run', { type: 'boolean', help: 'only print what would be removed' }],
+      ['only-orphans', { type: 'boolean', help: 'keep topologies whose owning process is still running on this machine' }],
+      HELP,
+    ]),
+    examples: ['sentinel-chaos cleanup', 'sentinel-chaos cleanup --dry-run'],
+  },
+  {
     name: 'check',
     summary: 'judge stored results again (checkers + expectations) without Docker',
     usage: 'sentinel-chaos check [--json] REPORT_DIR|RESULT.json|HISTORY.json [...]',
@@ -175,22 +191,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     ]),
     positionals: { name: 'PATH', help: 'report folders or result/history files to check', min: 1 },
     examples: ['sentinel-chaos check reports/latest', 'sentinel-chaos check --json reports/ci-123/results/kill-master.json'],
-  },
-  {
-    name: 'cleanup',
-    summary: 'remove every container and network labelled sentinel-chaos',
-    usage: 'sentinel-chaos cleanup [--dry-run] [--only-orphans]',
-    description: [
-      'Removes what interrupted or crashed runs left behind: every container (nodes before their sidecars) and',
-      'network with the label sentinel-chaos, printing each. This includes those of runs still in progress',
-      'unless --only-orphans is given.',
-    ],
-    options: Object.fromEntries([
-      ['dry-run', { type: 'boolean', help: 'only print what would be removed' }],
-      ['only-orphans', { type: 'boolean', help: 'keep topologies whose owning process is still running on this machine' }],
-      HELP,
-    ]),
-    examples: ['sentinel-chaos cleanup', 'sentinel-chaos cleanup --dry-run'],
   },
 ];
 

@@ -82,6 +82,17 @@ export class RolePoller {
     }
   }
 
+  /**
+   * Resolves once the loops have recorded a poll of every node taken at or after `after` (bounded by one
+   * period plus the poll timeout, so a frozen node does not hold it up further). The runner waits for it after
+   * convergence, so the state convergence saw is in the poller's own record before the final read.
+   */
+  async roundAfter(after: number, nodes: readonly string[]): Promise<void> {
+    const deadline = now() + this.intervalMs + this.timeoutMs;
+    const seen = (): boolean => nodes.every((n) => this.polls.some((p) => p.node === n && p.time >= after));
+    while (this.running && !seen() && now() < deadline) await sleep(Math.min(20, this.intervalMs));
+  }
+
   /** One extra round now (e.g. the final state), recorded like the others. */
   async pollOnce(t: StartedSentinelTopology): Promise<RolePoll[]> {
     const round = await Promise.all(t.redisNames().map((n) => this.bounded(n, (x) => pollNode(t, x), now())));

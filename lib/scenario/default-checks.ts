@@ -48,7 +48,9 @@ export function defaultChecks(ctx: CheckContext): BoundCheck[] {
       // The bound counts from the heal, or from the last switch when that came later (a replica cannot follow
       // a master that does not exist yet).
       const from = Math.max(ctx.healAt, lastSwitch(h) ?? -Infinity);
-      return { nodes, since: ctx.healAt, maxLagBytes: REATTACH_MAX_LAG_BYTES, bound: { ms: boundMs, from }, ...(master ? { master } : {}) };
+      // Runners that record healedAt also let the poller look once after convergence, before the final read.
+      const seenBy = h.healedAt !== undefined ? { seenBy: h.final.time } : {};
+      return { nodes, since: ctx.healAt, maxLagBytes: REATTACH_MAX_LAG_BYTES, bound: { ms: boundMs, from }, ...seenBy, ...(master ? { master } : {}) };
     }),
     withOpts(writeLoss, { allowLoss: s.allowLoss ?? false }),
     withOpts(splitBrain, {}),

@@ -127,6 +127,8 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
     log(conv.check.notes?.[0] ?? '');
     // Measured now, not reproducible from the history: stored for the judge.
     history.observations = { convergence: conv.check };
+    // Let the poller record the converged state itself before the final read (reattach judges its record).
+    await poller.roundAfter(now(), t.redisNames());
     history.final = await finalRead(t, conv.state.master, workload, conv.check.valid === true);
     await poller.pollOnce(t);
   } catch (err) {
