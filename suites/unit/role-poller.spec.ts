@@ -42,3 +42,19 @@ describe('role poller', () => {
     expect(poller.polls.length).to.equal(n);
   });
 });
+
+describe('role poller: a round after a given time', () => {
+  it('roundAfter resolves once every node has a poll taken after the time; a frozen node holds it up one period + timeout at most', async function () {
+    this.timeout(5000);
+    const poller = new RolePoller(50, 200).startNodes(['a', 'b'], pollWith('none'));
+    const after = now();
+    await poller.roundAfter(after, ['a', 'b']);
+    expect(['a', 'b'].every((n) => poller.polls.some((p) => p.node === n && p.time >= after))).to.equal(true);
+    await poller.stop();
+    const frozen = new RolePoller(50, 200).startNodes(['a', 'z'], pollWith('z'));
+    const t = now();
+    await frozen.roundAfter(t + 10_000, ['a', 'z']);
+    expect(now() - t).to.be.within(200, 600);
+    await frozen.stop();
+  });
+});
