@@ -1,11 +1,13 @@
 /**
  * The commands that do not touch Docker work without an engine, through the real entry point (scripts/sc cli,
  * which provisions only what a command needs): --help, list, check of a stored report. `run` without an
- * engine fails with one line naming the fix. DOCKER_HOST points at a closed loopback port, so any attempt to
+ * engine fails with one line naming the fix. (merge is checked here too: it reads and writes report folders only.) DOCKER_HOST points at a closed loopback port, so any attempt to
  * reach an engine (or to provision images) fails; nothing here starts a container.
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,6 +51,17 @@ describe('sentinel-chaos without a Docker engine (scripts/sc cli, DOCKER_HOST po
     const r = await sc(['list']);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.include('kill-master');
+  });
+
+  it('merge works', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sc-merge-'));
+    try {
+      const r = await sc(['merge', '--out', path.join(dir, 'merged'), FIXTURE]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(existsSync(path.join(dir, 'merged', 'results.json'))).to.equal(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('check judges a stored report folder written before the judge existed: one PASS line, exit 0', async () => {
