@@ -18,6 +18,7 @@ const HANDLERS: Record<string, () => Promise<Handler>> = {
   compare: async () => (await import('./compare.ts')).compareCommand,
   list: async () => (await import('./list.ts')).listCommand,
   merge: async () => (await import('./merge.ts')).mergeCommand,
+  check: async () => (await import('./check.ts')).checkCommand,
   cleanup: async () => (await import('./cleanup.ts')).cleanupCommand,
 };
 

@@ -191,6 +191,23 @@ export const COMMANDS: readonly CommandSpec[] = [
     ]),
     examples: ['sentinel-chaos cleanup', 'sentinel-chaos cleanup --dry-run'],
   },
+  {
+    name: 'check',
+    summary: 'judge stored results again (checkers + expectations) without Docker',
+    usage: 'sentinel-chaos check [--json] REPORT_DIR|RESULT.json|HISTORY.json [...]',
+    description: [
+      'Re-runs the checkers and the scenario\'s expectations (from the current catalogue, by scenario id) over the',
+      'stored histories of report folders, results/<id>.json or history/<id>.json files (also gzipped), and prints',
+      'one verdict line per scenario (noting a verdict that differs from the stored one). Needs no Docker engine.',
+      'Exit 1 if any scenario does not pass; 2 if an input cannot be read.',
+    ],
+    options: Object.fromEntries([
+      ['json', { type: 'boolean', help: 'print the judged results (scenarios[] with checks, assertions, verdict) as JSON' }],
+      HELP,
+    ]),
+    positionals: { name: 'PATH', help: 'report folders or result/history files to check', min: 1 },
+    examples: ['sentinel-chaos check reports/latest', 'sentinel-chaos check --json reports/ci-123/results/kill-master.json'],
+  },
 ];
 
 export function command(name: string): CommandSpec | undefined {

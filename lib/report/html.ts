@@ -237,7 +237,8 @@ function checksTable(list: CheckView[]): string {
         : `<span class="dim">${MISSING}</span>`;
       const notes = c.notes.map((n) => `<div>${esc(n)}</div>`).join('');
       const err = c.error ? `<div class="cell-err">checker error: ${esc(c.error)}</div>` : '';
-      return `<tr><td class="mono">${esc(c.name)}</td><td class="${cls}">${esc(c.verdictText)}</td><td>${figures}</td><td>${err}${notes}</td></tr>`;
+      const declared = c.declared ? `<div class="dim small">${esc(c.declared)}</div>` : '';
+      return `<tr><td class="mono">${esc(c.name)}</td><td class="${cls}">${esc(c.verdictText)}${declared}</td><td>${figures}</td><td>${err}${notes}</td></tr>`;
     })
     .join('\n');
   return `<table class="checks"><thead><tr><th>Check</th><th>Verdict</th><th>Figures</th><th>Notes</th></tr></thead><tbody>${rows}</tbody></table>`;

@@ -181,7 +181,7 @@ describe('comparison: outcomes, metrics and labels', () => {
   });
 
   it('a results.json record says loss is expected through its top-level expectedOutcomes', () => {
-    const r = { ...makeScenarioResult({ verdict: 'pass' }), expectedOutcomes: { 'write-loss': { valid: false, why: 'asynchronous replication' } } };
+    const r = { ...makeScenarioResult({ verdict: 'pass' }), expectedOutcomes: { 'write-loss': { valid: false as const, why: 'asynchronous replication' } } };
     expect(outcomeOf(r).lossExpected).to.equal(true);
     expect(outcomeOf(makeScenarioResult({ verdict: 'pass' })).lossExpected).to.equal(false);
   });

@@ -8,6 +8,7 @@ import type { BoundCheck } from '../../../lib/checks/index.ts';
 import { now, sleep } from '../../../lib/clock.ts';
 import type { Fault } from '../../../lib/faults/fault.ts';
 import type { CheckResult, FaultRecord, Figure, Op, ScenarioResult, SentinelEvent } from '../../../lib/model.ts';
+import { healRecorded, injectRecorded } from '../../../lib/scenario/record-fault.ts';
 import type { RunContext } from '../../../lib/scenario/runner.ts';
 
 /**
@@ -70,30 +71,17 @@ export function lostWrites(r: ScenarioResult): Op[] {
  * for timed heals (the final heal then skips it, and reattachment is timed from it).
  */
 export async function healNow(ctx: RunContext, fault: Fault): Promise<void> {
-  const record = ctx.faults.find((f) => f.name === fault.name && f.end === undefined);
-  await fault.heal(ctx.topology);
-  if (record) record.end = now();
-  ctx.progress(`${((now() - ctx.scheduleStart) / 1000).toFixed(1)} s: healed ${fault.name}`);
+  await healRecorded(ctx, fault);
 }
 
 /**
  * Inject a fault now, from a `during` hook (e.g. "kill whichever node is master once the first failover is
- * over"), and record it in the history as the runner records scheduled steps. Heal it with `healNow` (or the
+ * over"), and record it in the history as the runner records scheduled steps (lib/scenario/record-fault.ts:
+ * targets resolved first, `start` = when the injecting call returned). Heal it with `healNow` (or the
  * final heal restarts every container and resets every link).
  */
 export async function injectNow(ctx: RunContext, fault: Fault): Promise<FaultRecord> {
-  const start = now();
-  await fault.inject(ctx.topology);
-  const record: FaultRecord = {
-    name: fault.name,
-    kind: fault.kind,
-    targets: fault.targets,
-    start,
-    detail: { ...fault.detail, injectMs: Math.round(now() - start), from: 'during' },
-  };
-  ctx.faults.push(record);
-  ctx.progress(`${((start - ctx.scheduleStart) / 1000).toFixed(1)} s: ${fault.name}`);
-  return record;
+  return await injectRecorded(ctx, fault, { detail: { from: 'during' } });
 }
 
 /**
