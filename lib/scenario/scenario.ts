@@ -54,6 +54,11 @@ export interface Scenario {
   during?: (ctx: import('./runner.ts').RunContext) => Promise<void>;
   /** Checks over the history. @default the standard set (timing from the first step, reattach, loss, split brain) */
   checks?: (ctx: { scenario: Scenario; faultStart: number; healAt: number; topology: TopologyOptions }) => BoundCheck[];
+  /**
+   * Checks whose validity is known in advance not to be `true` (e.g. split brain in a scenario built to show it):
+   * each listed check must come out with exactly that validity, every check not listed must be valid.
+   */
+  expectedOutcomes?: Record<string, { valid: false | 'unknown'; why: string }>;
   /** Chai expectations over the result; each is recorded for the report. */
   expect: (result: ScenarioResult, e: Expect) => void;
 }
