@@ -129,6 +129,14 @@ export function demotionLatestMs(t: TopologyFacts): number {
   return p.infoMs + 4 * p.publishMs + SENTINEL_TICK_MS;
 }
 
+/**
+ * Earliest demotion of a returning old master after it answers again: Sentinel converts it only once it has not
+ * been down for 4 publish periods (sentinelRedisInstanceNoDownFor(ri, wait_time) in the same code).
+ */
+export function demotionEarliestMs(t: TopologyFacts): number {
+  return 4 * sentinelPeriods(t).publishMs;
+}
+
 /** Writers (add/incr) of a workload, optionally only those matching `pred`. */
 function writers(w: WorkloadOptions, pred: (x: WorkerSpec) => boolean): WorkerSpec[] {
   return w.workers.filter((x) => (x.f ?? 'add') !== 'read' && pred(x));

@@ -10,7 +10,11 @@ import { now, sleep } from '../../../lib/clock.ts';
 import type { Fault } from '../../../lib/faults/fault.ts';
 import type { CheckResult, FaultRecord, Figure, Op, ScenarioResult, SentinelEvent } from '../../../lib/model.ts';
 import {
+  demotionEarliestMs,
   ELECTED_AFTER_ODOWN_MS,
+  inFlightLossBound,
+  sentinelWriteRate,
+  writerProcesses,
   failoverBudgetMs,
   ODOWN_AFTER_SDOWN_MS,
   PROMOTED_AFTER_SELECTED_MS,
@@ -20,7 +24,8 @@ import {
   type Failure,
 } from '../../../lib/scenario/bounds.ts';
 import type { Expect } from '../../../lib/scenario/expect.ts';
-import type { RunContext } from '../../../lib/scenario/runner.ts';
+import { DEFAULT_WORKLOAD, type RunContext } from '../../../lib/scenario/runner.ts';
+import type { WorkloadOptions } from '../../../lib/workload/workload.ts';
 
 /** The node name of an announced address figure ("redis-1:7001" → "redis-1"); undefined if it is not a string. */
 export function nodeOf(addr: Figure | undefined): string | undefined {
@@ -89,6 +94,28 @@ export function expectBoundedFailover(r: ScenarioResult, e: Expect, how: Failure
   e.that(`writes through Sentinel back within the failover budget (${budget} ms for down-after ${t.downAfterMs})`, () => {
     expect(e.figure('failover-timing', 'unavailableOpen'), 'writes recovered').to.equal(false);
     expect(e.num('failover-timing', 'unavailableMs')).to.be.at.most(budget);
+  });
+}
+
+/**
+ * Loss when Sentinel-routed clients stay connected to an old master that answers again after the failover (resumed,
+ * latency gone) until Sentinel demotes it: every write it acknowledges from its return to the end of the workload is
+ * lost — the writers' rate x that window (`rateWindowRange`) — none acknowledged while it was unreachable, and of
+ * those before the fault at most the replication-lag loss. Sentinel demotes it no sooner than 4 publish periods
+ * after it answers again; the scenario keeps the workload shorter than that (asserted), so the window is exact.
+ */
+export function expectLossAfterReturn(r: ScenarioResult, e: Expect, faultIndex = 0, w: WorkloadOptions = DEFAULT_WORKLOAD): void {
+  const f = fault(r, faultIndex);
+  const back = f.end ?? Infinity;
+  const end = Math.max(...r.history.ops.filter((o) => o.via === 'sentinel' && o.f !== 'read').map((o) => o.complete));
+  const range = rateWindowRange(sentinelWriteRate(w), end - back, writerProcesses(w));
+  const maxBefore = inFlightLossBound(w);
+  e.that(`lost: the writes of the return-to-end window (${range.min}..${range.max}: rate x ${Math.round(end - back)} ms), <= ${maxBefore} before the fault, none during it`, () => {
+    expect(back + demotionEarliestMs(r.topology), 'earliest demotion after the workload end').to.be.above(end);
+    const lost = lostWrites(r);
+    expect(lost.filter((o) => o.complete >= back - 100).length, 'lost writes acknowledged after the return').to.be.within(range.min, range.max);
+    expect(lost.filter((o) => o.complete < f.start + 100), 'lost writes acknowledged before the fault').to.have.length.at.most(maxBefore);
+    expect(lost.filter((o) => o.complete >= f.start + 100 && o.complete < back - 100), 'lost writes acknowledged during the fault').to.have.length(0);
   });
 }
 
