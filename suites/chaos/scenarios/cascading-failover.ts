@@ -2,9 +2,10 @@
 import { expect } from 'chai';
 import { sleep } from '../../../lib/clock.ts';
 import { Kill } from '../../../lib/faults/kill.ts';
+import { failoverBudgetMs, inFlightLossBound } from '../../../lib/scenario/bounds.ts';
+import { DEFAULT_WORKLOAD } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
-import { events, healNow, injectNow, nodeOf, switchedSince } from './support.ts';
-
+import { events, expectBoundedFailover, healNow, injectMs, injectNow, nodeOf, switchedSince } from './support.ts';
 
 export const cascadingFailover = (): Scenario => {
   const first = new Kill('master');
@@ -61,7 +62,17 @@ export const cascadingFailover = (): Scenario => {
         expect(e.figure('reattach', 'finalMaster')).to.equal(last);
       });
       e.that('both killed nodes came back and replicate from it, caught up', () => expect(e.check('reattach').valid).to.equal(true));
-      e.that('at most the writes in flight at the two kills were lost (<= 40)', () => expect(e.num('write-loss', 'lost')).to.be.at.most(40));
+      expectBoundedFailover(r, e, 'closed');
+      const second = failoverBudgetMs(r.topology, 'closed', injectMs(r, 1));
+      e.that(`the second switch came within the failover budget of the second kill (${second} ms)`, () => {
+        const after = events(r, '+switch-master', { since: k2?.start ?? Infinity }).filter((x) => x.switchMaster?.from.host === k2?.targets[0]);
+        expect(after, '+switch-master away from the second killed node').to.have.length.greaterThan(0);
+        expect((after[0]?.time ?? Infinity) - (k2?.start ?? 0)).to.be.at.most(second);
+      });
+      const maxLost = 2 * inFlightLossBound(DEFAULT_WORKLOAD);
+      e.that(`at most the writes within the replication lag of the two kills were lost (<= ${maxLost})`, () =>
+        expect(e.num('write-loss', 'lost')).to.be.at.most(maxLost),
+      );
     },
   };
 };

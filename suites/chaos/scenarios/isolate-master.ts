@@ -6,7 +6,6 @@ import { DEFAULT_WORKLOAD } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
 import { expectBoundedFailover, fault, healAfterSwitch, injectMs, nodeOf, okWrites } from './support.ts';
 
-
 export const isolateMaster = (): Scenario => {
   const isolate = new Isolate('master');
   return {

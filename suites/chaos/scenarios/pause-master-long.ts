@@ -4,7 +4,6 @@ import { Pause } from '../../../lib/faults/pause.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
 import { expectBoundedFailover, expectLossAfterReturn, fault, healAfterSwitch, nodeOf } from './support.ts';
 
-
 export const pauseMasterLong = (): Scenario => {
   const pause = new Pause('master');
   return {

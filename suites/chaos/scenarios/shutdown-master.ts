@@ -4,7 +4,6 @@ import { Shutdown } from '../../../lib/faults/shutdown.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
 import { expectBoundedFailover, fault, healAfterSwitch, nodeOf } from './support.ts';
 
-
 export const shutdownMaster = (): Scenario => {
   const shutdown = new Shutdown('master');
   return {
