@@ -23,7 +23,8 @@ export const pauseMasterShort = (): Scenario => {
       'A stall shorter than down-after is not a failure: no +sdown for the master, no failover. Writes stall for the ' +
       'pause (some time out on the client and are recorded unknown — they were still applied) and nothing is lost.',
     schedule: [{ at: 300, fault: new Pause('redis-0'), durationMs: PAUSE_MS }],
-    durationMs: 3000,
+    // Watch past the latest time a +sdown could come for a failure at the pause (asserted): about 3 s after it.
+    durationMs: 3500,
     failover: { expected: false },
     convergence: { timeoutMs: 10_000 },
     expect: (r, e) => {
