@@ -43,7 +43,7 @@ export interface BoundCheck {
 export function withOpts<O>(checker: Checker<O>, opts: OptsOf<O>, name: string = checker.name): BoundCheck {
   return {
     name,
-    ...(checker.keyFigures ? { keyFigures: checker.keyFigures } : {}),
+    ...(checker.keyFigures ? { keyFigures: [...checker.keyFigures] } : {}),
     run: (history) => checker.check(history, resolveOpts(opts, history)),
   };
 }
