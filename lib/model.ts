@@ -172,6 +172,8 @@ export interface ScenarioResult {
     sentinels: number;
     /** Extra settings that change what is measured (e.g. SENTINEL DEBUG periods). */
     notes: string[];
+    /** The user's redis.conf / sentinel.conf lines the servers got (--redis-conf / --sentinel-conf). */
+    userConfig?: import('./topology/user-config.ts').UserConfigReport | undefined;
   };
   startedAt: string;
   durationMs: number;

@@ -36,6 +36,8 @@ const PLACEHOLDER: Partial<Record<ConfigKey, string>> = {
   reportDir: 'DIR',
   downAfterMs: 'MS',
   failoverTimeoutMs: 'MS',
+  redisConf: 'FILE',
+  sentinelConf: 'FILE',
   compareImages: 'IMAGE[+SENTINEL_IMAGE]',
   maxSlowerPct: 'PCT',
   maxSlowerMs: 'MS',
@@ -66,6 +68,8 @@ const SCENARIO_SETTINGS: [string, OptionSpec][] = [
   setting('downAfterMs'),
   setting('failoverTimeoutMs'),
   setting('sentinelDebug'),
+  setting('redisConf'),
+  setting('sentinelConf'),
 ];
 
 export const COMMANDS: readonly CommandSpec[] = [

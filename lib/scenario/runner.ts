@@ -14,6 +14,7 @@ import { collectLogs } from '../observe/server-logs.ts';
 import { RolePoller } from '../observe/role-poller.ts';
 import { SentinelEventRecorder } from '../observe/sentinel-events.ts';
 import type { TopologyOptions } from '../topology/options.ts';
+import { userConfigReport, withUserConfig } from '../topology/user-config.ts';
 import { SentinelTopology, type Progress, type StartedSentinelTopology } from '../topology/topology.ts';
 import { Workload, type WorkloadOptions } from '../workload/workload.ts';
 import { converge } from './converge.ts';
@@ -80,7 +81,8 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
   const t0 = now();
   // The run's and the scenario's own labels are kept; the scenario label is added (never replaces them).
   const labels = { ...o.topology?.labels, ...s.topology?.labels, 'sentinel-chaos.scenario': s.id };
-  const builder = new SentinelTopology().with({ ...o.topology, ...s.topology, labels }).withProgress(log);
+  // The user's config files (--redis-conf/--sentinel-conf) win over the scenario's settings (user-config.ts).
+  const builder = new SentinelTopology().with(withUserConfig({ ...o.topology, ...s.topology, labels })).withProgress(log);
   const topoOptions = builder.peek();
   const history = emptyHistory(t0, topoOptions.masterName);
   const result: ScenarioResult = {
@@ -98,6 +100,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
       replicas: topoOptions.replicas,
       sentinels: topoOptions.sentinels,
       notes: topologyNotes(topoOptions),
+      ...(topoOptions.userConfig ? { userConfig: userConfigReport(topoOptions) } : {}),
     },
     startedAt: new Date(t0).toISOString(),
     durationMs: 0,
