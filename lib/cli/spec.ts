@@ -59,6 +59,10 @@ function setting(key: ConfigKey, help?: string): [string, OptionSpec] {
 
 const HELP: [string, OptionSpec] = ['help', { type: 'boolean', short: 'h', help: 'show this help' }];
 const CONFIG: [string, OptionSpec] = ['config', { type: 'string', value: 'FILE', help: 'JSON config file (also SC_CONFIG); see "Configuration" in sentinel-chaos --help' }];
+const SCENARIOS_FROM: [string, OptionSpec][] = [
+  ['scenarios-from', { type: 'string', value: 'MODULE', help: 'run your own scenarios: a .js/.mjs/.ts module exporting `scenarios` (array or factory) or a default export (docs/writing-scenarios.md)' }],
+  ['with-catalogue', { type: 'boolean', help: 'with --scenarios-from: run the built-in catalogue too (yours after it)' }],
+];
 const RUN_ID: [string, OptionSpec] = ['run-id', { type: 'string', value: 'ID', help: 'run id (letters, digits, . _ -; default: the start time, or SC_RUN_ID)' }];
 
 const SCENARIO_SETTINGS: [string, OptionSpec][] = [
@@ -88,6 +92,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       setting('sentinelImage'),
       setting('toxiproxyImage'),
       ...SCENARIO_SETTINGS,
+      ...SCENARIOS_FROM,
       ['shard', { type: 'string', value: 'I/N', help: 'run only the I-th of N deterministic, duration-balanced parts of the selection (default report dir reports/<run id>-shard-I-of-N)' }],
       RUN_ID,
       CONFIG,
@@ -97,6 +102,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'sentinel-chaos run --scenarios quick',
       'sentinel-chaos run --redis-image redis:7.0.15 --sentinel-image redis:7.4.2 --seed 42',
       'sentinel-chaos run --shard 1/2 --run-id ci-123',
+      'sentinel-chaos run --scenarios-from ./my-scenarios.mjs --redis-conf ./redis.conf --sentinel-conf ./sentinel.conf',
     ],
   },
   {
@@ -122,6 +128,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       setting('maxSlowerPct'),
       setting('maxSlowerMs'),
       setting('maxNewLoss'),
+      ...SCENARIOS_FROM,
       ['from', { type: 'string', multiple: true, value: 'DIR', help: 'compare existing report folders (repeat; the first is the baseline) instead of running' }],
       RUN_ID,
       CONFIG,
@@ -140,6 +147,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: ['Prints id, tags, workload duration and title of each scenario (or of the selection), then every tag with its count.'],
     options: Object.fromEntries([
       setting('scenarios', 'only these scenario ids or tags'),
+      ...SCENARIOS_FROM,
       ['json', { type: 'boolean', help: 'print JSON (id, title, tags, description, expectation, durationMs)' }],
       CONFIG,
       HELP,
