@@ -14,7 +14,7 @@ import { collectLogs } from '../observe/server-logs.ts';
 import { RolePoller } from '../observe/role-poller.ts';
 import { SentinelEventRecorder } from '../observe/sentinel-events.ts';
 import type { TopologyOptions } from '../topology/options.ts';
-import { userConfigReport, withUserConfig } from '../topology/user-config.ts';
+import { userConfigNotes, userConfigReport, withUserConfig } from '../topology/user-config.ts';
 import { SentinelTopology, type Progress, type StartedSentinelTopology } from '../topology/topology.ts';
 import { Workload, type WorkloadOptions } from '../workload/workload.ts';
 import { converge } from './converge.ts';
@@ -68,7 +68,7 @@ function topologyNotes(o: TopologyOptions): string[] {
   if (debug.length) notes.push(`SENTINEL DEBUG ${debug.map(([k, v]) => `${k} ${v}`).join(' ')} (shortens Sentinel's internal periods)`);
   if (o.preseed) notes.push('sentinel identities pre-seeded (myid, known-sentinel, known-replica)');
   if (o.auth) notes.push(o.auth.acl ? 'ACL users (app, replica, sentinel)' : 'requirepass on every node and sentinel');
-  return notes;
+  return [...notes, ...userConfigNotes(o)];
 }
 
 function emptyHistory(t0: number, masterName: string): History {

@@ -385,6 +385,15 @@ export function userConfigReport(o: TopologyOptions): UserConfigReport | undefin
   };
 }
 
+/** One line per user file and per note, for the topology notes every report format shows. */
+export function userConfigNotes(o: TopologyOptions): string[] {
+  const r = userConfigReport(o);
+  if (!r) return [];
+  const file = (f: { file: string; lines: string[] } | undefined, what: string): string[] =>
+    f ? [`${what} from ${path.basename(f.file)}: ${f.lines.length ? f.lines.join('; ') : 'nothing beyond the harness\'s own values'}`] : [];
+  return [...file(r.redisConf, 'user redis config'), ...file(r.sentinelConf, 'user sentinel config'), ...r.notes, ...(r.ignored.length ? [`ignored: ${r.ignored.join('; ')}`] : [])];
+}
+
 /** Consistency (for topologies built without withUserConfig): the options must carry the user's timings. */
 export function checkUserTimings(o: TopologyOptions): void {
   for (const [k, v] of Object.entries(userTimings(o.userConfig)) as [keyof ReturnType<typeof userTimings>, number][]) {

@@ -17,6 +17,7 @@ import {
   quoteArg,
   renderDirective,
   splitArgs,
+  userConfigNotes,
   userConfigReport,
   withUserConfig,
   type UserConfig,
@@ -218,5 +219,20 @@ describe('user config: from the configuration layers', () => {
     expect(topologyFrom(c).userConfig?.redis?.directives[0]?.args).to.deep.equal(['hz', '20']);
     const bad = loadConfig({ cli: { 'sentinel-conf': 'nope.conf' }, env: {}, cwd: dir, noProvisioning: true });
     expect(refusal(() => topologyFrom(bad))).to.match(/^cannot read --sentinel-conf file .*nope\.conf \(ENOENT\)/);
+  });
+});
+
+describe('user config: in the topology notes every report shows', () => {
+  it('one line per file with the lines the servers got, then the notes and the ignored state', () => {
+    const u = loadUserConfig({ redisConf: file('n-r.conf', 'hz 20\nport 6379\n'), sentinelConf: file('n-s.conf', 'sentinel down-after-milliseconds m 2000\nsentinel myid abc\n') }) as UserConfig;
+    const notes = userConfigNotes(topology(u, { downAfterMs: 1500 }));
+    expect(notes).to.deep.equal([
+      'user redis config from n-r.conf: hz 20',
+      'user sentinel config from n-s.conf: sentinel down-after-milliseconds mymaster 2000',
+      "sentinel down-after-milliseconds 2000 from n-s.conf (replaces the scenario's 1500)",
+      'per-master sentinel lines for "m" applied to the harness\'s master "mymaster"',
+      'ignored: n-s.conf:2: sentinel myid abc (Sentinel state, not a setting)',
+    ]);
+    expect(userConfigNotes(defaultTopologyOptions())).to.deep.equal([]);
   });
 });
