@@ -29,6 +29,8 @@ export type ConfKind = 'redis' | 'sentinel';
 export interface UserDirective {
   args: string[];
   where: string;
+  /** The values of a secret-looking directive (e.g. tls-key-file-pass): written to the servers, never reported. */
+  secret?: string[];
 }
 
 export interface UserConfFile {
@@ -232,6 +234,14 @@ type TimingSub = keyof typeof TIMINGS;
 /** Redis lines the harness writes by default that a user line replaces (instead of both being written). */
 export const REPLACEABLE_DEFAULTS = new Set(['save', 'appendonly', 'repl-diskless-sync', 'repl-diskless-sync-delay', 'replica-priority', 'slave-priority']);
 
+/** Directives whose values are secrets (tls-key-file-pass, ...): reported as [redacted]. */
+const SECRET_DIRECTIVE = /pass(word)?$|secret|token/i;
+
+/** A directive as a config line: with its secret values for the servers (`reveal`), redacted for reports. */
+function line(d: UserDirective, reveal: boolean): string {
+  return renderDirective([...d.args, ...(d.secret ? (reveal ? d.secret : ['[redacted]']) : [])]);
+}
+
 function refuse(d: UserDirective, setting: string, why: string): never {
   throw new ConfigError(`${d.where}: "${setting}" is set by the harness (${why}). Fix: remove the line`);
 }
@@ -244,10 +254,12 @@ export function checkDirectives(kind: ConfKind, directives: UserDirective[]): Om
   for (const d of directives) {
     const [name = '', ...rest] = d.args;
     const owned = OWNED[name];
-    if (owned && !owned.accept?.(d.args, kind)) refuse(d, renderDirective(d.args).slice(0, 60), owned.why);
+    // Auth lines carry secrets: name the directive only.
+    if (owned && !owned.accept?.(d.args, kind)) refuse(d, owned.why === AUTH_WHY ? name : renderDirective(d.args).slice(0, 60), owned.why);
     if (owned) continue; // the harness's own value: nothing to add
     if (name !== 'sentinel') {
-      pass.push(d);
+      // Under a key the report redaction recognises (lib/scenario/redact.ts), so the value never reaches a report.
+      pass.push(SECRET_DIRECTIVE.test(name) ? { args: [name], secret: rest, where: d.where } : d);
       continue;
     }
     if (kind === 'redis') throw new ConfigError(`${d.where}: "sentinel ${rest[0] ?? ''}" belongs in the sentinel config. Fix: move it to the file given with --sentinel-conf`);
@@ -344,9 +356,9 @@ export function withUserConfig<T extends Partial<TopologyOptions>>(o: T): T {
   return { ...o, ...timings, userConfig: { ...u, notes } };
 }
 
-/** The user's redis lines for a generated redis.conf (appended last, so they win). */
-export function userRedisLines(o: Pick<TopologyOptions, 'userConfig'>): string[] {
-  return (o.userConfig?.redis?.directives ?? []).map((d) => renderDirective(d.args));
+/** The user's redis lines for a generated redis.conf (appended last, so they win); `reveal: false` for reports. */
+export function userRedisLines(o: Pick<TopologyOptions, 'userConfig'>, reveal = true): string[] {
+  return (o.userConfig?.redis?.directives ?? []).map((d) => line(d, reveal));
 }
 
 /** Whether a harness default line ("appendonly no") is replaced by a user line of the same directive. */
@@ -363,10 +375,10 @@ function alias(name: string | undefined): string {
  * The user's sentinel lines for a generated sentinel.conf, per-master ones renamed to the topology's master;
  * the timings are left out (they are the topology options, written by the harness's own lines).
  */
-export function userSentinelLines(o: Pick<TopologyOptions, 'userConfig' | 'masterName'>): string[] {
+export function userSentinelLines(o: Pick<TopologyOptions, 'userConfig' | 'masterName'>, reveal = true): string[] {
   return (o.userConfig?.sentinel?.directives ?? [])
     .filter((d) => !(d.args[0] === 'sentinel' && (d.args[1] ?? '') in TIMINGS))
-    .map((d) => (d.args[0] === 'sentinel' && PER_MASTER.has(d.args[1] ?? '') ? renderDirective(['sentinel', d.args[1] ?? '', o.masterName, ...d.args.slice(3)]) : renderDirective(d.args)));
+    .map((d) => (d.args[0] === 'sentinel' && PER_MASTER.has(d.args[1] ?? '') ? renderDirective(['sentinel', d.args[1] ?? '', o.masterName, ...d.args.slice(3)]) : line(d, reveal)));
 }
 
 /** The user-config section of a result's topology; undefined without user files. */
@@ -375,10 +387,10 @@ export function userConfigReport(o: TopologyOptions): UserConfigReport | undefin
   if (!u) return undefined;
   const sentinelLines = [
     ...(u.sentinel?.directives ?? []).filter((d) => (d.args[1] ?? '') in TIMINGS).map((d) => renderDirective(['sentinel', d.args[1] ?? '', o.masterName, ...d.args.slice(3)])),
-    ...userSentinelLines(o),
+    ...userSentinelLines(o, false),
   ];
   return {
-    ...(u.redis ? { redisConf: { file: u.redis.file, lines: userRedisLines(o) } } : {}),
+    ...(u.redis ? { redisConf: { file: u.redis.file, lines: userRedisLines(o, false) } } : {}),
     ...(u.sentinel ? { sentinelConf: { file: u.sentinel.file, lines: sentinelLines, ...(u.sentinel.masterName !== undefined ? { masterName: u.sentinel.masterName } : {}) } } : {}),
     ignored: [...(u.redis?.ignored ?? []), ...(u.sentinel?.ignored ?? [])].map((d) => `${d.where}: ${renderDirective(d.args)} (Sentinel state, not a setting)`),
     notes: u.notes ?? [],

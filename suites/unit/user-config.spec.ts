@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../lib/config.ts';
+import { redactSecrets } from '../../lib/scenario/redact.ts';
 import { topologyFrom } from '../../lib/scenario/suite.ts';
 import { nodeSpecs, redisConf, sentinelConf } from '../../lib/topology/layout.ts';
 import { defaultTopologyOptions, validateTopologyOptions, type TopologyOptions } from '../../lib/topology/options.ts';
@@ -116,8 +117,8 @@ describe('user config: settings the harness owns are refused with one line', () 
     ['dir /var/lib/redis', 'redis', /own directory/],
     ['logfile /var/log/redis.log', 'redis', /server log/],
     ['daemonize yes', 'redis', /foreground/],
-    ['requirepass hunter22', 'redis', /topology\.auth/],
-    ['user bob on >pw ~* +@all', 'redis', /topology\.auth/],
+    ['requirepass hunter22', 'redis', /^u\.conf:1: "requirepass" is set by the harness \(.*topology\.auth\)/],
+    ['user bob on >pw ~* +@all', 'redis', /^u\.conf:1: "user" is set/],
     ['rename-command CONFIG ""', 'redis', /by name/],
     ['sentinel monitor prod 10.0.0.1 6379 2', 'sentinel', /"sentinel monitor".*own master/],
     ['sentinel announce-ip 10.0.0.9', 'sentinel', /"sentinel announce-ip"/],
@@ -234,5 +235,17 @@ describe('user config: in the topology notes every report shows', () => {
       'ignored: n-s.conf:2: sentinel myid abc (Sentinel state, not a setting)',
     ]);
     expect(userConfigNotes(defaultTopologyOptions())).to.deep.equal([]);
+  });
+});
+
+describe('user config: secrets', () => {
+  it('a secret-looking directive reaches the servers but every report shows it redacted', () => {
+    const u = loadUserConfig({ redisConf: file('tls.conf', 'tls-key-file-pass "s3cr3t value"\nhz 20\n') }) as UserConfig;
+    const o = topology(u);
+    expect(lines(redisConf(byName('redis-0'), all, o))).to.include('tls-key-file-pass "s3cr3t value"');
+    expect(JSON.stringify(userConfigReport(o))).to.not.include('s3cr3t');
+    expect(userConfigNotes(o)[0]).to.equal('user redis config from tls.conf: tls-key-file-pass [redacted]; hz 20');
+    // The run-level report carries the options through redactSecrets.
+    expect(JSON.stringify(redactSecrets(o))).to.not.include('s3cr3t');
   });
 });
