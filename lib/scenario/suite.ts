@@ -6,6 +6,7 @@
  */
 import { ConfigError, loadConfig, type HarnessConfig, type Images } from '../config.ts';
 import type { TopologyOptions } from '../topology/options.ts';
+import { userConfigOf } from '../topology/user-config.ts';
 import type { Scenario } from './scenario.ts';
 
 export const DEFAULT_SENTINEL_DEBUG = { 'info-period': 1000, 'publish-period': 500 };
@@ -29,6 +30,7 @@ export function topologyFrom(c: HarnessConfig, images: Images = c.images): Parti
     sentinelDebug: c.sentinelDebug ? { ...DEFAULT_SENTINEL_DEBUG } : {},
     ...(c.downAfterMs !== undefined ? { downAfterMs: c.downAfterMs } : {}),
     ...(c.failoverTimeoutMs !== undefined ? { failoverTimeoutMs: c.failoverTimeoutMs } : {}),
+    ...userConfigOf(c),
   };
 }
 
