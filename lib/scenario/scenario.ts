@@ -54,6 +54,11 @@ export interface Scenario {
   during?: (ctx: import('./runner.ts').RunContext) => Promise<void>;
   /** Checks over the history. @default the standard set (timing from the first step, reattach, loss, split brain) */
   checks?: (ctx: { scenario: Scenario; faultStart: number; healAt: number; topology: TopologyOptions }) => BoundCheck[];
+  /**
+   * Checks that are invalid (or unknown) by design, with the reason: such a check must come out with exactly that
+   * validity; every check not listed must be valid, or the scenario fails.
+   */
+  expectedOutcomes?: Record<string, { valid: false | 'unknown'; why: string }>;
   /** Chai expectations over the result; each is recorded for the report. */
   expect: (result: ScenarioResult, e: Expect) => void;
 }
