@@ -19,6 +19,8 @@ import { sentinelTwoDown } from './scenarios/sentinel-two-down.ts';
 import { shutdownMaster } from './scenarios/shutdown-master.ts';
 import { splitBrain } from './scenarios/split-brain.ts';
 import { splitBrainMinReplicas } from './scenarios/split-brain-min-replicas.ts';
+// Ports of Redis's own Sentinel test suite (tests/sentinel in redis/redis), built fresh by their factories.
+import { ckquorum } from './scenarios/ckquorum.ts';
 
 /** In the order of the issue: crashes, stalls, partitions, latency, sentinels, configuration, operations, auth. */
 export const catalogue: Scenario[] = [
@@ -41,4 +43,6 @@ export const catalogue: Scenario[] = [
   replicaPartitioned,
   fastReboot,
   authAcl,
+  // --- Redis's Sentinel test suite (tag sentinel-suite): factories, called for fresh objects ---
+  ckquorum(),
 ];
