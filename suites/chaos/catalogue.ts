@@ -20,7 +20,15 @@ import { shutdownMaster } from './scenarios/shutdown-master.ts';
 import { splitBrain } from './scenarios/split-brain.ts';
 import { splitBrainMinReplicas } from './scenarios/split-brain-min-replicas.ts';
 // Ports of Redis's own Sentinel test suite (tests/sentinel in redis/redis), built fresh by their factories.
+import { absoluteQuorum } from './scenarios/absolute-quorum.ts';
 import { ckquorum } from './scenarios/ckquorum.ts';
+import { failoverRefusals } from './scenarios/failover-refusals.ts';
+import { sentinelCutFromPeers } from './scenarios/sentinel-cut-from-peers.ts';
+import { replicationCut } from './scenarios/replication-cut.ts';
+import { sentinelMasterOneway } from './scenarios/sentinel-master-oneway.ts';
+import { sentinelTilt } from './scenarios/sentinel-tilt.ts';
+import { sentinelReload } from './scenarios/sentinel-reload.ts';
+import { runtimeReconf } from './scenarios/runtime-reconf.ts';
 
 /** In the order of the issue: crashes, stalls, partitions, latency, sentinels, configuration, operations, auth. */
 export const catalogue: Scenario[] = [
@@ -45,4 +53,12 @@ export const catalogue: Scenario[] = [
   authAcl,
   // --- Redis's Sentinel test suite (tag sentinel-suite): factories, called for fresh objects ---
   ckquorum(),
+  absoluteQuorum(),
+  runtimeReconf(),
+  failoverRefusals(),
+  sentinelCutFromPeers(),
+  replicationCut(),
+  sentinelMasterOneway(),
+  sentinelTilt(),
+  sentinelReload(),
 ];

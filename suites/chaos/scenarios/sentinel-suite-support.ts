@@ -11,6 +11,14 @@ export function pingPeriodMs(downAfterMs: number): number {
   return Math.min(downAfterMs, 1000);
 }
 
+/**
+ * A fault length that certainly fails over a master the sentinels cannot reach under this down-after: a PING goes out
+ * within one PING period of the fault, down-after passes, plus 500 ms for the +odown exchange.
+ */
+export function pauseMs(downAfterMs: number): number {
+  return downAfterMs + pingPeriodMs(downAfterMs) + 500;
+}
+
 /** Sentinel's timer runs at 10-20 Hz (server.hz is re-drawn each tick): a state change is seen at most this late. */
 export const SENTINEL_TICK_MS = 100;
 
