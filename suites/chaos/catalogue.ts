@@ -28,6 +28,7 @@ import { replicationCut } from './scenarios/replication-cut.ts';
 import { sentinelMasterOneway } from './scenarios/sentinel-master-oneway.ts';
 import { sentinelTilt } from './scenarios/sentinel-tilt.ts';
 import { sentinelReload } from './scenarios/sentinel-reload.ts';
+import { debugSleepMaster } from './scenarios/debug-sleep-master.ts';
 import { runtimeReconf } from './scenarios/runtime-reconf.ts';
 
 /** In the order of the issue: crashes, stalls, partitions, latency, sentinels, configuration, operations, auth. */
@@ -61,4 +62,5 @@ export const catalogue: Scenario[] = [
   sentinelMasterOneway(),
   sentinelTilt(),
   sentinelReload(),
+  debugSleepMaster(),
 ];
