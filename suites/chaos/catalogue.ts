@@ -29,6 +29,7 @@ import { sentinelMasterOneway } from './scenarios/sentinel-master-oneway.ts';
 import { sentinelTilt } from './scenarios/sentinel-tilt.ts';
 import { sentinelReload } from './scenarios/sentinel-reload.ts';
 import { debugSleepMaster } from './scenarios/debug-sleep-master.ts';
+import { replicaUnannounced } from './scenarios/replica-unannounced.ts';
 import { runtimeReconf } from './scenarios/runtime-reconf.ts';
 
 /** In the order of the issue: crashes, stalls, partitions, latency, sentinels, configuration, operations, auth. */
@@ -63,4 +64,5 @@ export const catalogue: Scenario[] = [
   sentinelTilt(),
   sentinelReload(),
   debugSleepMaster(),
+  replicaUnannounced(),
 ];
