@@ -30,6 +30,7 @@ import { sentinelTilt } from './scenarios/sentinel-tilt.ts';
 import { sentinelReload } from './scenarios/sentinel-reload.ts';
 import { debugSleepMaster } from './scenarios/debug-sleep-master.ts';
 import { replicaUnannounced } from './scenarios/replica-unannounced.ts';
+import { sentinelWipedRejoin } from './scenarios/sentinel-wiped-rejoin.ts';
 import { runtimeReconf } from './scenarios/runtime-reconf.ts';
 
 /** In the order of the issue: crashes, stalls, partitions, latency, sentinels, configuration, operations, auth. */
@@ -65,4 +66,5 @@ export const catalogue: Scenario[] = [
   sentinelReload(),
   debugSleepMaster(),
   replicaUnannounced(),
+  sentinelWipedRejoin(),
 ];
