@@ -10,7 +10,7 @@ import { StopSentinels } from '../../../lib/faults/stop-sentinels.ts';
 import { defaultChecks } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
 import { healNow, injectNow, Observations } from './support.ts';
-import { pingPeriodMs, pollUntil, replyText, SENTINEL_TICK_MS } from './sentinel-suite-support.ts';
+import { pingPeriodMs, pollUntil, replyText, SDOWN_LATE_MS, SENTINEL_TICK_MS } from './sentinel-suite-support.ts';
 
 export const ckquorum = (): Scenario => {
   const seen = new Observations();
@@ -27,7 +27,7 @@ export const ckquorum = (): Scenario => {
       'Healthy, each sentinel counts itself and its two peers: "OK 3 usable Sentinels. Quorum and failover ' +
       'authorization can be reached". A killed peer stops counting once sentinel-0 marks it +sdown — after down-after ' +
       'without a reply, which can start up to one PING period before the kill — so NOQUORUM comes between down-after ' +
-      'minus one PING period and down-after (plus one timer tick) after the kill, never at the first closed ' +
+      'minus one PING period and down-after (plus three timer ticks) after the kill, never at the first closed ' +
       'connection. With quorum 1, one usable sentinel still reaches the quorum but not the majority (2 of 3) needed to ' +
       'authorise a failover: the reply names only the authorisation. Restarted peers count again within one ' +
       'reconnection (PING) period. The master is healthy throughout: no failover, nothing lost.',
@@ -79,8 +79,8 @@ export const ckquorum = (): Scenario => {
       e.that(`NOQUORUM not before down-after − one PING period (${downAfter - ping} ms) after the kill`, () =>
         expect(e.num('observed', 'noquorumSeenMs')).to.be.at.least(downAfter - ping),
       );
-      e.that(`still OK no later than down-after + one timer tick (${downAfter + SENTINEL_TICK_MS} ms) after the kill`, () =>
-        expect(e.num('observed', 'lastOkAfterKillEndMs')).to.be.at.most(downAfter + SENTINEL_TICK_MS),
+      e.that(`still OK no later than down-after + 3 timer ticks (${downAfter + SDOWN_LATE_MS} ms) after the kill`, () =>
+        expect(e.num('observed', 'lastOkAfterKillEndMs')).to.be.at.most(downAfter + SDOWN_LATE_MS),
       );
       e.that(`restarted, the peers count again within one reconnection period + 2 ticks (${ping + 2 * SENTINEL_TICK_MS} ms)`, () => {
         expect(e.figure('observed', 'okAgainReply')).to.equal(`OK ${n} usable Sentinels. Quorum and failover authorization can be reached`);

@@ -22,6 +22,14 @@ export function pauseMs(downAfterMs: number): number {
 /** Sentinel's timer runs at 10-20 Hz (server.hz is re-drawn each tick): a state change is seen at most this late. */
 export const SENTINEL_TICK_MS = 100;
 
+/**
+ * How late after "down-after since the last reply" a +sdown may come when a link is cut or its peer killed: the
+ * closed connection is noticed at once, but the reconnection attempt (next tick) sends a PING that restarts the
+ * pending-PING clock (sentinelReconnectInstance → sentinelSendPing sets act_ping_time), and the down check itself
+ * runs on a tick: three ticks in all.
+ */
+export const SDOWN_LATE_MS = 3 * SENTINEL_TICK_MS;
+
 /** Interval of the harness's own polls in these scenarios (part of every upper bound that polls). */
 export const POLL_MS = 50;
 
