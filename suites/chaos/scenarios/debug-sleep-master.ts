@@ -25,7 +25,7 @@ export const debugSleepMaster = (): Scenario => {
   return {
     id: 'debug-sleep-master',
     title: 'the master stalls in-process (DEBUG SLEEP) longer than down-after: failover, the woken old master is demoted',
-    tags: ['sentinel-suite', 'pause', 'failover', 'loss'],
+    tags: ['sentinel-suite', 'extended', 'pause', 'failover', 'loss'],
     description:
       `DEBUG SLEEP ${stallMs(downAfter) / 1000} on the master (3 × down-after) under a Sentinel-routed write load, sent ` +
       'on a connection of its own; the run goes on 1 s after it wakes. The redis nodes run with enable-debug-command yes.',

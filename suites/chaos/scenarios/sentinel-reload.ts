@@ -26,7 +26,7 @@ export const sentinelReload = (): Scenario => {
   return {
     id: 'sentinel-reload',
     title: 'a sentinel that took part in a failover, restarted isolated, reloads the new master and epoch from its own config',
-    tags: ['sentinel-suite', 'sentinel', 'kill', 'failover', 'config'],
+    tags: ['sentinel-suite', 'extended', 'sentinel', 'kill', 'failover', 'config'],
     description:
       'kill -9 the master; the three sentinels fail over. Once every sentinel has switched, start the old master again, ' +
       'cut every link of sentinel-0 (to and from every node and client), kill -9 sentinel-0 and start it again, still ' +

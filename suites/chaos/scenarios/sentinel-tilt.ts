@@ -33,7 +33,7 @@ export const sentinelTilt = (): Scenario => {
   return {
     id: 'sentinel-tilt',
     title: 'a sentinel frozen past the TILT trigger enters TILT, does nothing while the others fail over, leaves TILT',
-    tags: ['sentinel-suite', 'sentinel', 'tilt', 'pause', 'kill', 'failover'],
+    tags: ['sentinel-suite', 'extended', 'sentinel', 'tilt', 'pause', 'kill', 'failover'],
     description:
       `Freeze sentinel-0 (docker pause) for ${freezeMs} ms — past Sentinel's 2 s TILT trigger — and resume it; 200 ms ` +
       'later kill -9 the master (started again 0.2 s after the switch). The sentinels run with SENTINEL DEBUG ' +
