@@ -143,7 +143,7 @@ export const CONFIG_KEYS = {
   redisImage: { file: 'redisImage', env: 'SC_REDIS_IMAGE', cli: 'redis-image', kind: 'image', help: `image of the redis nodes (default ${DEFAULT_IMAGES.redis})` },
   sentinelImage: { file: 'sentinelImage', env: 'SC_SENTINEL_IMAGE', cli: 'sentinel-image', kind: 'image', help: 'image of the sentinels (default: the redis image); a different one makes a mixed-version topology' },
   toxiproxyImage: { file: 'toxiproxyImage', env: 'SC_TOXIPROXY_IMAGE', cli: 'toxiproxy-image', kind: 'image', help: `image of the toxiproxy sidecars (default ${DEFAULT_IMAGES.toxiproxy})` },
-  scenarios: { file: 'scenarios', env: 'SC_SCENARIOS', cli: 'scenarios', kind: 'list', help: 'scenario ids or tags, comma-separated (default: all)' },
+  scenarios: { file: 'scenarios', env: 'SC_SCENARIOS', cli: 'scenarios', kind: 'list', help: 'scenario ids or tags, comma-separated (default: every scenario without the extended tag; "all" for every one)' },
   seed: { file: 'seed', env: 'SC_SEED', cli: 'seed', kind: 'int', min: 0, help: 'seed for fault schedules (default: random, recorded in the report)' },
   reportDir: { file: 'reportDir', env: 'SC_REPORT_DIR', cli: 'report-dir', kind: 'string', help: 'report folder (default reports/<run id>)' },
   downAfterMs: { file: 'downAfterMs', env: 'SC_DOWN_AFTER_MS', cli: 'down-after-ms', kind: 'int', min: 100, help: 'Sentinel down-after-milliseconds (default 1500; a scenario that sets its own keeps it)' },
