@@ -18,7 +18,6 @@ const DESIGN_DOWN_AFTER_MS = 1500;
  * master +sdown, then an election and a promotion; a further down-after of margin lets the switch land inside the
  * stall on a loaded machine.
  */
-
 export function stallMs(downAfterMs: number): number {
   return 3 * downAfterMs;
 }
