@@ -58,7 +58,8 @@ export class ChaosRun {
     }
     // Cut short by the signal (its topology was removed under it): recorded as interrupted, and, like a
     // scenario that has not started, it never returns, so no caller goes on to a report of its own.
-    if (!taken) {
+    if (!taken && r.verdict === 'pass') this.results.push(r);
+    else if (!taken) {
       this.results.push(markInterrupted(r, signal));
       this.cut = r.scenario.id;
     }
