@@ -42,6 +42,8 @@ export interface RunOptions {
    * does, before it writes the report); signals still tear everything down through the registry.
    */
   deferTeardown?: (teardown: Promise<void>) => void;
+  /** Called with the result as soon as it exists (it is filled in while the scenario runs): for partial reports. */
+  onStart?: (result: ScenarioResult) => void;
   /** Workload warm-up before the schedule starts. @default 500 */
   warmupMs?: number;
   progress?: Progress;
@@ -96,6 +98,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
     assertions: [],
     history,
   };
+  o.onStart?.(result);
   let topology: StartedSentinelTopology | undefined;
   const events = new SentinelEventRecorder();
   const poller = new RolePoller(100);
