@@ -89,7 +89,10 @@ export async function shrink<S extends Shrinkable>(
       if (b.signal?.aborted) return { minimal: current, confirmed, attempts, stoppedBy: 'interrupted' };
       if (attempts.length >= b.maxAttempts) return { minimal: current, confirmed, attempts, stoppedBy: 'attempts' };
       if (b.now() >= b.deadline) return { minimal: current, confirmed, attempts, stoppedBy: 'time' };
-      tried.add(JSON.stringify(c.steps));
+      // Two candidates of one list can be equal ("keep the last 3 of 4" = "drop step 1").
+      const key = JSON.stringify(c.steps);
+      if (tried.has(key)) continue;
+      tried.add(key);
       const t0 = b.now();
       let reproduced = false;
       let error: string | undefined;
