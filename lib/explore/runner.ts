@@ -140,6 +140,6 @@ export async function replay(f: ReplayFile, o: Omit<ExploreOptions, 'settings' |
   o.progress(`replay of ${f.steps.length} fault(s) (seed ${f.settings.seed}, fingerprint ${fingerprint(f.steps)})`);
   const r = await runScenario(scenario, { runId: o.runId, seed: f.settings.seed, topology: o.topology, progress: o.progress });
   const reproduced = state.violation ? `violation: ${state.violation.verdicts.map((v) => v.invariant).join(', ')}` : 'no violation';
-  o.progress(`replay ${state.stoppedBy ?? 'ended'}: ${reproduced}${f.violation ? ` (the file recorded: ${f.violation.invariants.join(', ')})` : ''}`);
+  o.progress(`replay ran ${state.rounds.length} of ${f.steps.length} fault(s): ${reproduced}${f.violation ? ` (the file recorded: ${f.violation.invariants.join(', ')})` : ''}`);
   return { results: [r], violation: state.violation !== undefined, files: [] };
 }
