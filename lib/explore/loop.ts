@@ -126,11 +126,13 @@ async function runStep(ctx: RunContext, index: number, step: ExploreStep, o: Loo
   } catch (err) {
     round.error = `inject failed: ${err instanceof Error ? err.message : String(err)}`;
   }
+  const injected = now();
   Object.assign(record, { name: fault.name, targets: fault.targets, detail: { ...fault.detail, ...record.detail } });
   ctx.faults.push(record);
   round.fault = fault.name;
   log(ctx, `${rel(start)}: fault #${index + 1}: ${fault.name} for ${(step.durationMs / 1000).toFixed(1)} s${round.error ? ` (${round.error})` : ''}`);
-  await sleep(Math.max(0, start + step.durationMs - now()), o.signal);
+  // Held from the end of the injection: a staggered fault's stagger does not eat into its hold.
+  await sleep(Math.max(0, step.durationMs - (now() - injected)), o.signal);
   try {
     await fault.heal(ctx.topology);
   } catch (err) {
