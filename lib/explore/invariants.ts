@@ -8,8 +8,8 @@
  * - `strict`: none at all;
  * - `bounded`: what min-replicas-to-write >= 1 promises. A master cut from its replicas stops acknowledging at
  *   most min-replicas-max-lag + 2 s after its last replica ACK (the count is refreshed once a second, see
- *   suites/chaos/scenarios/split-brain-min-replicas.ts), so the lost (or deposed-master) writes served by one
- *   node may span at most that plus one command timeout; a longer span is a violation, a shorter one a finding;
+ *   suites/chaos/scenarios/split-brain-min-replicas.ts), so each unbroken stretch of lost (or deposed-master) writes
+ *   served by one node may last at most that plus one command timeout; longer is a violation, shorter a finding;
  * - `async`: asynchronous replication as configured with min-replicas-to-write 0: both are findings.
  * `auto` (the default) is `bounded` when min-replicas-to-write >= 1 and `async` otherwise. Writes that should not
  * be there (a failed write present) are always violations.
@@ -22,8 +22,10 @@ export type AllowLoss = 'strict' | 'bounded' | 'async';
 
 export interface Policy {
   allowLoss: AllowLoss;
-  /** `bounded`: the longest span (ms) of lost or deposed-master writes one node may serve. */
+  /** `bounded`: the longest stretch (ms) of lost or deposed-master writes one node may serve. */
   boundMs: number;
+  /** Writes of one node further apart than this (one command timeout) belong to different stretches. */
+  mergeGapMs: number;
 }
 
 /** Sentinel's TILT lasts 30 s (SENTINEL_TILT_PERIOD); longer, plus 5 s of timer slack, is stuck. */
@@ -31,7 +33,7 @@ export const TILT_STUCK_S = 35;
 
 export function resolvePolicy(o: { allowLoss: AllowLoss | 'auto'; minReplicasToWrite: number; minReplicasMaxLagS: number; commandTimeoutMs: number }): Policy {
   const allowLoss = o.allowLoss === 'auto' ? (o.minReplicasToWrite >= 1 ? 'bounded' : 'async') : o.allowLoss;
-  return { allowLoss, boundMs: (o.minReplicasMaxLagS + 2) * 1000 + o.commandTimeoutMs };
+  return { allowLoss, boundMs: (o.minReplicasMaxLagS + 2) * 1000 + o.commandTimeoutMs, mergeGapMs: o.commandTimeoutMs };
 }
 
 /** What the probe read after convergence. */
@@ -96,23 +98,35 @@ function tilt(o: Observation): Verdict {
   return { invariant: 'tilt', status: 'ok', note: 'no sentinel in TILT' };
 }
 
-/** Per serving node: how many writes and the span from the first invoke to the last completion. */
-export function spansByNode(ops: readonly Op[]): Record<string, { count: number; spanMs: number }> {
-  const out: Record<string, { from: number; to: number; count: number }> = {};
-  for (const o of ops) {
-    const k = o.node ?? 'unknown node';
-    const s = (out[k] ??= { from: o.invoke, to: o.complete, count: 0 });
-    s.from = Math.min(s.from, o.invoke);
-    s.to = Math.max(s.to, o.complete);
-    s.count++;
+/**
+ * Per serving node: how many writes, and the longest episode — writes whose invocations follow each other within
+ * `mergeGapMs`, from the first invoke to the last completion. Separate episodes are not added up: an isolated
+ * master loses the few writes acknowledged just before the cut and, after the heal, those it acknowledges until
+ * it is demoted; the guarantee bounds each stretch of acknowledging without replicas, not the time between them.
+ */
+export function episodesByNode(ops: readonly Op[], mergeGapMs: number): Record<string, { count: number; spanMs: number }> {
+  const byNode = new Map<string, Op[]>();
+  for (const o of ops) byNode.set(o.node ?? 'unknown node', [...(byNode.get(o.node ?? 'unknown node') ?? []), o]);
+  const out: Record<string, { count: number; spanMs: number }> = {};
+  for (const [node, list] of byNode) {
+    list.sort((a, b) => a.invoke - b.invoke);
+    let longest = 0;
+    let from = list[0]?.invoke ?? 0;
+    let to = from;
+    for (const o of list) {
+      if (o.invoke - to > mergeGapMs) from = o.invoke;
+      to = Math.max(o.invoke === from ? o.complete : to, o.complete);
+      longest = Math.max(longest, to - from);
+    }
+    out[node] = { count: list.length, spanMs: Math.round(longest) };
   }
-  return Object.fromEntries(Object.entries(out).map(([k, s]) => [k, { count: s.count, spanMs: Math.round(s.to - s.from) }]));
+  return out;
 }
 
 /** Judge writes the configuration may or may not allow to be lost or deposed, by the policy. */
 function allowance(ops: readonly Op[], p: Policy, what: string): { status: Status; note: string } {
-  const spans = spansByNode(ops);
-  const list = Object.entries(spans).map(([n, s]) => `${s.count} served by ${n} over ${s.spanMs} ms`).join(', ');
+  const spans = episodesByNode(ops, p.mergeGapMs);
+  const list = Object.entries(spans).map(([n, s]) => `${s.count} served by ${n}, longest stretch ${s.spanMs} ms`).join(', ');
   if (ops.length === 0) return { status: 'ok', note: `no ${what}` };
   if (p.allowLoss === 'strict') return { status: 'violation', note: `${what}: ${list} (strict: none allowed)` };
   if (p.allowLoss === 'async') return { status: 'finding', note: `${what}: ${list} (asynchronous replication allows it)` };

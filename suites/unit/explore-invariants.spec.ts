@@ -47,12 +47,12 @@ describe('explore: invariants', function () {
   const before = [add('redis-0', 1000), add('redis-0', 5000)];
   const after = [add('redis-1', 12_000), add('redis-1', 20_000)];
   /** The old master kept acknowledging a pinned writer for 5 s after the election; all of it lost. */
-  const deposedLong = [10_500, 12_000, 14_000, 15_500].map((t) => add('redis-0', t, 'ok', 'direct:redis-0'));
-  /** More writes than deposedLong, within 1 s. */
+  const deposedLong = Array.from({ length: 51 }, (_, i) => add('redis-0', 10_500 + i * 100, 'ok', 'direct:redis-0'));
+  /** Within 1 s. */
   const deposedShort = Array.from({ length: 10 }, (_, i) => add('redis-0', 10_500 + i * 100, 'ok', 'direct:redis-0'));
 
   it('auto is bounded with min-replicas-to-write >= 1, async with 0; the bound is max-lag + 2 s + a command timeout', function () {
-    expect(resolvePolicy({ allowLoss: 'auto', minReplicasToWrite: 1, minReplicasMaxLagS: 1, commandTimeoutMs: 500 })).to.deep.equal({ allowLoss: 'bounded', boundMs: 3500 });
+    expect(resolvePolicy({ allowLoss: 'auto', minReplicasToWrite: 1, minReplicasMaxLagS: 1, commandTimeoutMs: 500 })).to.deep.equal({ allowLoss: 'bounded', boundMs: 3500, mergeGapMs: 500 });
     expect(resolvePolicy({ allowLoss: 'auto', minReplicasToWrite: 0, minReplicasMaxLagS: 1, commandTimeoutMs: 500 }).allowLoss).to.equal('async');
   });
 
@@ -70,11 +70,23 @@ describe('explore: invariants', function () {
       expect(of(vs, 'write-loss').status, `write-loss ${policy.allowLoss}`).to.equal(status);
       expect(of(vs, 'split-brain').status, `split-brain ${policy.allowLoss}`).to.equal(status);
     }
-    expect(of(judgeRound(input(ops, present), BOUNDED), 'write-loss').note).to.match(/4 served by redis-0 over 5002 ms.*EXCEEDED/);
-    // Catches a bounded mode that judges the count, or the whole history, instead of the span per node.
+    expect(of(judgeRound(input(ops, present), BOUNDED), 'write-loss').note).to.match(/51 served by redis-0, longest stretch 5002 ms.*EXCEEDED/);
+    // Catches a bounded mode that judges the whole history instead of the stretch per node.
     const short = judgeRound(input([...before, ...after, ...deposedShort], present), BOUNDED);
     expect(of(short, 'write-loss').status).to.equal('finding');
     expect(of(short, 'split-brain').status).to.equal('finding');
+  });
+
+  it('bounded judges each unbroken stretch, not the time between two (an isolated master: before the cut, after the heal)', function () {
+    // Seen on containers: isolate the master 2.2 s; lost are writes acked just before the cut and for ~2 s after the
+    // heal, 4.4 s from first to last. Catches a bounded mode that measures first-to-last.
+    const burst = (from: number): Op[] => Array.from({ length: 20 }, (_, i) => add('redis-0', from + i * 100, 'ok', 'direct:redis-0'));
+    const lost = [...burst(7_000), ...burst(10_300)];
+    const vs = judgeRound(input([...after, ...lost], after), BOUNDED);
+    expect(of(vs, 'write-loss').status).to.equal('finding');
+    expect(of(vs, 'write-loss').note).to.match(/40 served by redis-0, longest stretch 1902 ms/);
+    const continuous = Array.from({ length: 40 }, (_, i) => add('redis-0', 7_000 + i * 100, 'ok', 'direct:redis-0'));
+    expect(of(judgeRound(input([...after, ...continuous], after), BOUNDED), 'write-loss').status).to.equal('violation');
   });
 
   it('judges writes by the master elected when they were invoked, not by the final master', function () {
