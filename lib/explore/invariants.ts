@@ -111,12 +111,11 @@ export function episodesByNode(ops: readonly Op[], mergeGapMs: number): Record<s
   for (const [node, list] of byNode) {
     list.sort((a, b) => a.invoke - b.invoke);
     let longest = 0;
-    let from = list[0]?.invoke ?? 0;
-    let to = from;
+    let stretch: { from: number; to: number } | undefined;
     for (const o of list) {
-      if (o.invoke - to > mergeGapMs) from = o.invoke;
-      to = Math.max(o.invoke === from ? o.complete : to, o.complete);
-      longest = Math.max(longest, to - from);
+      if (stretch === undefined || o.invoke - stretch.to > mergeGapMs) stretch = { from: o.invoke, to: o.complete };
+      else stretch.to = Math.max(stretch.to, o.complete);
+      longest = Math.max(longest, stretch.to - stretch.from);
     }
     out[node] = { count: list.length, spanMs: Math.round(longest) };
   }
