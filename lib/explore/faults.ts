@@ -44,7 +44,7 @@ class Resolved implements Fault {
   }
 }
 
-/** Several faults injected one after the other, `staggerMs` apart; healed together. */
+/** Several faults injected one after the other, `staggerMs` apart (each resolved when its turn comes); healed together. */
 class Staggered implements Fault {
   readonly kind: string;
   name: string;
@@ -65,8 +65,8 @@ class Staggered implements Fault {
   async inject(t: StartedSentinelTopology): Promise<void> {
     for (const [i, p] of this.parts.entries()) {
       if (i > 0) await sleep(this.staggerMs);
-      await p.inject(t);
       this.injected.push(p);
+      await p.inject(t);
     }
     this.name = `staggered ${this.injected.map((p) => p.name).join(', ')} (${this.staggerMs} ms apart)`;
     this.targets = this.injected.flatMap((p) => p.targets);
@@ -77,9 +77,26 @@ class Staggered implements Fault {
   }
 }
 
+/** A node name or role ("master", "replica", "replica:K" = the K-th replica in name order) to a node name, now. */
+export async function resolveRole(t: StartedSentinelTopology, target: string): Promise<string> {
+  const k = /^replica:(\d+)$/.exec(target)?.[1];
+  if (k === undefined) return resolveTarget(t, target);
+  const master = await resolveTarget(t, 'master');
+  const replicas = t.redisNames().filter((n) => n !== master);
+  const node = replicas[Number(k) % Math.max(1, replicas.length)];
+  if (node === undefined) throw new Error('no replica');
+  return node;
+}
+
+/** A container fault on a role, resolved at injection. */
+function onRole(kind: 'kill' | 'pause' | 'isolate', target: string): Fault {
+  const make = (node: string): Fault => (kind === 'kill' ? new Kill(node) : kind === 'pause' ? new Pause(node) : new Isolate(node));
+  return new Resolved(kind, `${kind} ${target}`, async (t) => make(await resolveRole(t, target)));
+}
+
 /** Resolve a partition's sides: roles to node names, "rest" to every endpoint named on no other side. */
 export async function resolveSides(t: StartedSentinelTopology, sides: string[][]): Promise<string[][]> {
-  const one = (n: string): Promise<string> => (n.startsWith('client:') || n === 'rest' ? Promise.resolve(n) : resolveTarget(t, n));
+  const one = (n: string): Promise<string> => (n.startsWith('client:') || n === 'rest' ? Promise.resolve(n) : resolveRole(t, n));
   const resolved = await Promise.all(sides.map((s) => Promise.all(s.map(one))));
   const named = new Set(resolved.flat());
   const clients = Array.from({ length: t.options.clientGroups }, (_, k) => `client:${k}`);
@@ -91,22 +108,20 @@ export async function resolveSides(t: StartedSentinelTopology, sides: string[][]
 export function toFault(f: FaultSpec): Fault {
   switch (f.kind) {
     case 'kill':
-      return new Kill(f.target);
     case 'pause':
-      return new Pause(f.target);
     case 'isolate':
-      return new Isolate(f.target);
+      return onRole(f.kind, f.target);
     case 'sentinels-down':
       return new StopSentinels(f.names);
     case 'staggered':
       return new Staggered(
         f.of,
-        f.targets.map((x) => (f.of === 'kill' ? new Kill(x) : new Pause(x))),
+        f.targets.map((x) => onRole(f.of, x)),
         f.staggerMs,
       );
     case 'latency':
       return new Resolved('latency', describeFault(f), async (t) => {
-        const node = await resolveTarget(t, f.target);
+        const node = await resolveRole(t, f.target);
         const spec = { name: 'explore-latency', type: 'latency' as const, stream: 'upstream' as const, attributes: { latency: f.latencyMs } };
         const fault = new Toxic(spec, linksOfNode(t, node).filter((l) => l.to === node), { name: `latency ${f.latencyMs} ms into ${node}` });
         fault.targets = [node];

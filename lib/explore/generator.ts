@@ -9,7 +9,7 @@
  */
 import { rng } from '../clock.ts';
 
-/** A node name, or a role resolved at injection time. */
+/** A node name, or a role resolved at injection time: "master", "replica" (the first), "replica:K" (the K-th). */
 export type RoleTarget = string;
 
 export type PartitionShape = 'halves' | 'random' | 'master-minority';
@@ -109,7 +109,10 @@ function weighted(d: Draw): string {
 
 /** A fault of the given mix kind. */
 function faultOf(kind: string, d: Draw, o: GeneratorOptions): FaultSpec {
-  const role = (): RoleTarget => d.pick(['master', 'master', 'replica']);
+  // "replica:K" = the K-th replica (in name order) at injection time: picking the first one (lib/faults' "replica")
+  // would always hit redis-0 once it is a replica, and it would then rarely become master again.
+  const replica = (): RoleTarget => `replica:${d.int(0, Math.max(0, o.redisNodes.length - 2))}`;
+  const role = (): RoleTarget => (d.float() < 2 / 3 ? 'master' : replica());
   const clients = Array.from({ length: o.clientGroups }, (_, k) => `client:${k}`);
   const everyone = [...o.redisNodes, ...o.sentinels, ...clients];
   const mode = (): 'cut' | 'silent' => d.pick(['cut', 'silent'] as const);
@@ -139,7 +142,7 @@ function faultOf(kind: string, d: Draw, o: GeneratorOptions): FaultSpec {
     case 'sentinels-down':
       return { kind: 'sentinels-down', names: d.shuffle(o.sentinels).slice(0, d.int(1, Math.max(1, o.sentinels.length - 1))) };
     default:
-      return { kind: 'staggered', of: d.pick(['kill', 'pause'] as const), targets: ['master', 'replica'], staggerMs: d.int(1, 20) * 100 };
+      return { kind: 'staggered', of: d.pick(['kill', 'pause'] as const), targets: ['master', replica()], staggerMs: d.int(1, 20) * 100 };
   }
 }
 
