@@ -99,6 +99,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreOutcome> {
       o.progress(`shrink: ${change} → ${candidate.length} fault(s)`);
       const { scenario: sc, state: st } = replayScenario({ ...found, kind: 'minimal', steps: candidate }, { id: `explore-${s.seed}-minimal`, signal: o.signal });
       const r = await run(o, sc);
+      if (o.signal.aborted) throw new Error('interrupted (Ctrl-C) before the replay finished');
       const reproduced = st.violation?.verdicts.some((v) => wanted.has(v.invariant)) ?? false;
       o.progress(`shrink: ${change}: ${reproduced ? 'REPRODUCED' : 'did not reproduce'}`);
       if (reproduced) {

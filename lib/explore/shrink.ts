@@ -102,6 +102,7 @@ export async function shrink<S extends Shrinkable>(
         error = err instanceof Error ? err.message : String(err);
       }
       attempts.push({ attempt: attempts.length + 1, change: c.change, steps: c.steps.length, reproduced, ms: Math.round(b.now() - t0), ...(error ? { error } : {}) });
+      if (b.signal?.aborted) return { minimal: reproduced ? c.steps : current, confirmed: confirmed || reproduced, attempts, stoppedBy: 'interrupted' };
       if (reproduced) {
         current = c.steps;
         confirmed = true;
