@@ -132,11 +132,8 @@ function faultOf(kind: string, d: Draw, o: GeneratorOptions): FaultSpec {
       return { kind: 'partition', shape: 'random', sides: [s.slice(0, k), s.slice(k)], mode: mode() };
     }
     case 'partition-master-minority': {
-      // The Jepsen shape: the master with a writing client (and maybe a sentinel) cut from the majority. Either
-      // client group: the pinned writer (group 1) matters only while its node is master; the Sentinel-routed
-      // writer (group 0) keeps writing to the old master over a silent partition, or after asking a sentinel
-      // on its side.
-      const minority = ['master', d.pick(clients)];
+      // The Jepsen shape: the master with a writing client (and maybe a sentinel) cut from the majority.
+      const minority = ['master', d.pick(clients.length > 1 ? clients.slice(1) : clients)];
       if (d.float() < 0.3) minority.push(d.pick(o.sentinels));
       return { kind: 'partition', shape: 'master-minority', sides: [minority, ['rest']], mode: mode() };
     }
