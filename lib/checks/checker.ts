@@ -10,6 +10,8 @@ import type { CheckResult, History } from '../model.ts';
 export interface Checker<O> {
   /** Default name of the result in `ScenarioResult.checks`. */
   readonly name: string;
+  /** The figures that sum a result up, in the order reports show them first (carried into CheckResult.keyFigures). */
+  readonly keyFigures?: readonly string[];
   check(history: History, opts: O): CheckResult;
 }
 
@@ -22,7 +24,15 @@ export type OptsOf<O> = O | ((history: History) => O);
 /** A checker with its options bound: what a scenario lists. */
 export interface BoundCheck {
   readonly name: string;
+  /** The checker's key figures (Checker.keyFigures). */
+  readonly keyFigures?: readonly string[];
   run(history: History): CheckResult;
+  /**
+   * True when the result comes from what was measured during the run (e.g. a `during` hook's observations)
+   * rather than from the history: the runner runs it once and stores the result in `history.observations`,
+   * and the judge (lib/scenario/judge.ts) reads it back from there instead of running it again.
+   */
+  readonly live?: boolean;
 }
 
 /**
@@ -33,6 +43,7 @@ export interface BoundCheck {
 export function withOpts<O>(checker: Checker<O>, opts: OptsOf<O>, name: string = checker.name): BoundCheck {
   return {
     name,
+    ...(checker.keyFigures ? { keyFigures: [...checker.keyFigures] } : {}),
     run: (history) => checker.check(history, resolveOpts(opts, history)),
   };
 }
@@ -44,7 +55,8 @@ function resolveOpts<O>(opts: OptsOf<O>, history: History): O {
 /**
  * Runs every check against the history, isolating failures: a check that throws (or returns
  * something that is not a CheckResult) becomes `{ valid: 'unknown', error }`.
- * Results are keyed by check name; a repeated name gets a `#2`, `#3`… suffix.
+ * Results are keyed by check name; a repeated name gets a `#2`, `#3`… suffix. Each result carries its
+ * check's key figures, also when the check threw (so a report can say which figures are missing).
  */
 export function runChecks(list: readonly BoundCheck[], history: History): Record<string, CheckResult> {
   const out: Record<string, CheckResult> = {};
@@ -60,6 +72,11 @@ function uniqueName(taken: Record<string, unknown>, name: string): string {
 }
 
 function runOne(c: BoundCheck, history: History): CheckResult {
+  const r = judge(c, history);
+  return c.keyFigures ? { ...r, keyFigures: [...c.keyFigures] } : r;
+}
+
+function judge(c: BoundCheck, history: History): CheckResult {
   try {
     const r = c.run(history);
     if (!isCheckResult(r)) return unknownResult(`checker ${c.name} returned no CheckResult`);

@@ -61,6 +61,7 @@ export interface FailoverTimingOpts {
 
 export const failoverTiming: Checker<FailoverTimingOpts> = {
   name: 'failover-timing',
+  keyFigures: ['sdownQuorum', 'elected', 'promoted', 'clientRecovery', 'unavailableMs', 'durableClientRecovery', 'durableUnavailableMs'],
   check(history, opts) {
     validate(opts);
     const master = opts.masterName ?? history.masterName;

@@ -14,6 +14,7 @@ export interface ReplicaReadsOpts {
 
 export const replicaReads: Checker<ReplicaReadsOpts> = {
   name: 'replica-reads',
+  keyFigures: ['reads', 'staleReads', 'maxStaleness', 'impossibleReads'],
   check(history: History, opts: ReplicaReadsOpts): CheckResult {
     const tolerance = opts.toleranceElements ?? 0;
     const reads = history.ops.filter((o) => o.f === 'read' && o.outcome === 'ok' && typeof o.result === 'number');

@@ -19,6 +19,7 @@ const HANDLERS: Record<string, () => Promise<Handler>> = {
   explore: async () => (await import('./explore.ts')).exploreCommand,
   list: async () => (await import('./list.ts')).listCommand,
   merge: async () => (await import('./merge.ts')).mergeCommand,
+  check: async () => (await import('./check.ts')).checkCommand,
   cleanup: async () => (await import('./cleanup.ts')).cleanupCommand,
 };
 

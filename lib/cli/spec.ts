@@ -78,6 +78,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'writes reports/<run id>/ (index.html, results.json, junit.xml, summary.md, history/) and points reports/latest at it.',
       'Progress goes to stderr; the path of index.html to stdout. Exit 1 if any scenario failed or did not complete.',
       'A --sentinel-image different from --redis-image runs a mixed-version topology.',
+      '--repeat N runs the selection N times (round-robin, each scenario built fresh): every trial is in the report,',
+      'plus a flakiness table (pass rate per scenario with a 95% Wilson interval) in results.json, summary.md and index.html.',
     ],
     options: Object.fromEntries([
       setting('redisImage'),
@@ -85,6 +87,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       setting('toxiproxyImage'),
       ...SCENARIO_SETTINGS,
       ['shard', { type: 'string', value: 'I/N', help: 'run only the I-th of N deterministic, duration-balanced parts of the selection (default report dir reports/<run id>-shard-I-of-N)' }],
+      ['repeat', { type: 'string', value: 'N', help: 'run every selected scenario N times (1-100, default 1) and report each one\'s pass rate with a Wilson interval' }],
       RUN_ID,
       CONFIG,
       HELP,
@@ -100,12 +103,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'run the same scenarios on two or more server images and judge regressions',
     usage: 'sentinel-chaos compare --image BASELINE --image CANDIDATE [--image ...] [options]\n       sentinel-chaos compare --from REPORT_DIR --from REPORT_DIR [...]',
     description: [
-      'Pre-upgrade verification. Runs every selected scenario on each image (interleaved, same seed), writes each',
-      "variant's run report and a comparison to reports/compare-<id>/ (index.html, comparison.json, summary.md),",
-      'and points reports/latest-compare at it. The first image is the baseline. A candidate REGRESSES when, on any',
-      'scenario: a judged failover phase (promotion, client recovery) is slower by more than --max-slower-pct AND',
-      'more than --max-slower-ms; more acknowledged writes are lost than the baseline plus --max-new-loss; or it fails',
-      'where the baseline passed. Exit 0: no regression; 1: regression, or inconclusive (the baseline did not complete).',
+      'Pre-upgrade verification. Runs every selected scenario --repeat times (default 5) on each image, trials',
+      "interleaved (A B A B ...), same seed; writes each variant's run report (every trial) and a comparison to",
+      'reports/compare-<id>/ (index.html, comparison.json, summary.md) and points reports/latest-compare at it.',
+      'The first image is the baseline. Per scenario and metric (durable unavailability and client recovery, the',
+      'odown / elected / promoted / switch-master phases, the loss rate, the pass rate) a test gives a verdict:',
+      '  regression   the trials differ significantly (Mann–Whitney U, p < 0.05) AND the median is slower by more',
+      '               than max(--max-slower-ms, --max-slower-pct % of the baseline median); loss rate: per-trial',
+      '               rates differ significantly and the median lost count exceeds the baseline\'s by --max-new-loss;',
+      "               pass rate: Fisher's exact test, or every baseline trial passed and 2+ candidate trials did not",
+      '  improvement  the same, faster / less loss / more passes',
+      '  ~            no change: not significant and the 95% bootstrap CI of the median difference is within the threshold',
+      '  inconclusive too few trials to ever reach p < 0.05 (e.g. 3 vs 3), or too much spread to decide',
+      'Loss of a scenario that loses writes by design (allowLoss, expectedOutcomes) is shown, not judged.',
+      'Exit 0: no regression; 1: regression; 3: inconclusive (no regression, but something could not be decided).',
+      '--calibrate IMAGE runs IMAGE against itself (A/A) and reports the false-alarm rate over every scenario ×',
+      'metric test (target <= 5%, and no scenario-level regression); exit 0 when both targets are met, else 1.',
       'IMAGE+SENTINEL_IMAGE runs that variant with different sentinels; --sentinel-image keeps every variant\'s',
       'sentinels on one image (a mixed-version topology: upgrade the servers, not the sentinels).',
       '--from compares report folders already written by `run` (e.g. merged CI shards) without running anything.',
@@ -118,7 +131,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       setting('maxSlowerPct'),
       setting('maxSlowerMs'),
       setting('maxNewLoss'),
-      ['from', { type: 'string', multiple: true, value: 'DIR', help: 'compare existing report folders (repeat; the first is the baseline) instead of running' }],
+      ['repeat', { type: 'string', value: 'N', help: 'trials per scenario and image (1-100, default 5; 4+ needed for any significant difference)' }],
+      ['calibrate', { type: 'string', value: 'IMAGE', help: 'A/A: compare IMAGE with itself and report the false-alarm rate (no --image / --from)' }],
+      ['from', { type: 'string', multiple: true, value: 'DIR', help: 'compare existing report folders (repeat; the first is the baseline) instead of running; their repeated trials are used' }],
       RUN_ID,
       CONFIG,
       HELP,
@@ -127,6 +142,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'sentinel-chaos compare --scenarios kill-master --image redis:7.0.15 --image valkey/valkey:9.0',
       'sentinel-chaos compare --image redis:7.2 --image redis:7.4.2 --sentinel-image redis:7.2 --max-slower-ms 1000',
       'sentinel-chaos compare --from reports/merged-redis-7.0.15 --from reports/merged-valkey-9.0',
+      'sentinel-chaos compare --calibrate redis:7.0.15 --scenarios quick',
     ],
   },
   {
@@ -174,6 +190,23 @@ export const COMMANDS: readonly CommandSpec[] = [
       HELP,
     ]),
     examples: ['sentinel-chaos cleanup', 'sentinel-chaos cleanup --dry-run'],
+  },
+  {
+    name: 'check',
+    summary: 'judge stored results again (checkers + expectations) without Docker',
+    usage: 'sentinel-chaos check [--json] REPORT_DIR|RESULT.json|HISTORY.json [...]',
+    description: [
+      'Re-runs the checkers and the scenario\'s expectations (from the current catalogue, by scenario id) over the',
+      'stored histories of report folders, results/<id>.json or history/<id>.json files (also gzipped), and prints',
+      'one verdict line per scenario (noting a verdict that differs from the stored one). Needs no Docker engine.',
+      'Exit 1 if any scenario does not pass; 2 if an input cannot be read.',
+    ],
+    options: Object.fromEntries([
+      ['json', { type: 'boolean', help: 'print the judged results (scenarios[] with checks, assertions, verdict) as JSON' }],
+      HELP,
+    ]),
+    positionals: { name: 'PATH', help: 'report folders or result/history files to check', min: 1 },
+    examples: ['sentinel-chaos check reports/latest', 'sentinel-chaos check --json reports/ci-123/results/kill-master.json'],
   },
   {
     name: 'explore',
@@ -224,8 +257,10 @@ export function command(name: string): CommandSpec | undefined {
 
 export const EXIT = {
   ok: 0,
-  /** A scenario failed or did not complete; a regression; an inconclusive comparison. */
+  /** A scenario failed or did not complete; a regression; a calibration that missed its targets. */
   failed: 1,
   /** Bad usage or configuration: nothing was started. */
   usage: 2,
+  /** A comparison that could not decide (too few trials, too much spread, a baseline that never completed). */
+  inconclusive: 3,
 } as const;

@@ -8,7 +8,7 @@ import type { Fault } from '../faults/fault.ts';
 import { resolveTarget } from '../faults/fault.ts';
 import { Isolate } from '../faults/isolate.ts';
 import { Kill } from '../faults/kill.ts';
-import { linksOfNode } from '../faults/links.ts';
+import { linksOfNode, type ToxicSpec } from '../faults/links.ts';
 import { Partition } from '../faults/partition.ts';
 import { Pause } from '../faults/pause.ts';
 import { StopSentinels } from '../faults/stop-sentinels.ts';
@@ -19,14 +19,17 @@ import { describeFault, type FaultSpec } from './generator.ts';
 /** A fault whose concrete form is known only at injection (it resolves roles, then delegates). */
 class Resolved implements Fault {
   readonly kind: string;
+  readonly colour: string;
   name: string;
   targets: string[] = [];
   detail: Record<string, unknown> = {};
   private inner: Fault | undefined;
   private readonly build: (t: StartedSentinelTopology) => Promise<Fault>;
 
-  constructor(kind: string, name: string, build: (t: StartedSentinelTopology) => Promise<Fault>) {
+  /** `colour`: the report colour of the lib/faults fault it becomes (each fault file picks its own). */
+  constructor(kind: string, colour: string, name: string, build: (t: StartedSentinelTopology) => Promise<Fault>) {
     this.kind = kind;
+    this.colour = colour;
     this.name = name;
     this.build = build;
   }
@@ -47,6 +50,7 @@ class Resolved implements Fault {
 /** Several faults injected one after the other, `staggerMs` apart (each resolved when its turn comes); healed together. */
 class Staggered implements Fault {
   readonly kind: string;
+  readonly colour: string;
   name: string;
   targets: string[] = [];
   readonly detail: Record<string, unknown>;
@@ -57,6 +61,7 @@ class Staggered implements Fault {
   constructor(kind: string, parts: Fault[], staggerMs: number) {
     this.kind = kind;
     this.parts = parts;
+    this.colour = parts[0]?.colour ?? '#7f7f7f';
     this.staggerMs = staggerMs;
     this.name = `staggered ${parts.map((p) => p.name).join(', ')}`;
     this.detail = { staggerMs };
@@ -91,7 +96,7 @@ export async function resolveRole(t: StartedSentinelTopology, target: string): P
 /** A container fault on a role, resolved at injection. */
 function onRole(kind: 'kill' | 'pause' | 'isolate', target: string): Fault {
   const make = (node: string): Fault => (kind === 'kill' ? new Kill(node) : kind === 'pause' ? new Pause(node) : new Isolate(node));
-  return new Resolved(kind, `${kind} ${target}`, async (t) => make(await resolveRole(t, target)));
+  return new Resolved(kind, make(target).colour, `${kind} ${target}`, async (t) => make(await resolveRole(t, target)));
 }
 
 /** Resolve a partition's sides: roles to node names, "rest" to every endpoint named on no other side. */
@@ -102,6 +107,10 @@ export async function resolveSides(t: StartedSentinelTopology, sides: string[][]
   const clients = Array.from({ length: t.options.clientGroups }, (_, k) => `client:${k}`);
   const rest = [...t.specs.map((s) => s.name), ...clients].filter((n) => !named.has(n));
   return resolved.map((s) => [...new Set(s.flatMap((n) => (n === 'rest' ? rest : [n])))]).filter((s) => s.length > 0);
+}
+
+function latencySpec(latencyMs: number): ToxicSpec {
+  return { name: 'explore-latency', type: 'latency', stream: 'upstream', attributes: { latency: latencyMs } };
 }
 
 /** The live fault for a generated one. */
@@ -120,15 +129,15 @@ export function toFault(f: FaultSpec): Fault {
         f.staggerMs,
       );
     case 'latency':
-      return new Resolved('latency', describeFault(f), async (t) => {
+      return new Resolved('latency', new Toxic(latencySpec(f.latencyMs), []).colour, describeFault(f), async (t) => {
         const node = await resolveRole(t, f.target);
-        const spec = { name: 'explore-latency', type: 'latency' as const, stream: 'upstream' as const, attributes: { latency: f.latencyMs } };
+        const spec = latencySpec(f.latencyMs);
         const fault = new Toxic(spec, linksOfNode(t, node).filter((l) => l.to === node), { name: `latency ${f.latencyMs} ms into ${node}` });
         fault.targets = [node];
         return fault;
       });
     case 'partition':
-      return new Resolved('partition', describeFault(f), async (t) => {
+      return new Resolved('partition', new Partition([['a'], ['b']]).colour, describeFault(f), async (t) => {
         const sides = await resolveSides(t, f.sides);
         if (sides.length < 2) throw new Error(`partition ${describeFault(f)} resolved to one side: give two non-empty sides`);
         return new Partition(sides, { mode: f.mode });

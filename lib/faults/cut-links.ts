@@ -5,14 +5,16 @@ import { linkName, setLinkEnabled, type Link } from './links.ts';
 
 export class CutLinks implements Fault {
   readonly kind: string;
+  readonly colour: string;
   readonly name: string;
   readonly targets: string[];
   readonly detail: Record<string, unknown>;
   private readonly links: Link[];
 
-  constructor(links: Link[], opts: { name?: string; kind?: string } = {}) {
+  constructor(links: Link[], opts: { name?: string; kind?: string; colour?: string } = {}) {
     this.links = links;
     this.kind = opts.kind ?? 'partition';
+    this.colour = opts.colour ?? '#9467bd';
     this.name = opts.name ?? `cut ${links.map(linkName).join(', ')}`;
     this.targets = [...new Set(links.flatMap((l) => [l.from, l.to]).filter((n) => !n.startsWith('client:')))];
     this.detail = { links: links.map(linkName) };

@@ -1,6 +1,7 @@
 /**
  * A fault (Jepsen's nemesis): inject and heal. `heal` is idempotent and safe when nothing was injected.
- * Faults are small and know nothing about schedules or recording: see schedule.ts and nemesis.ts.
+ * Faults are small and know nothing about schedules or recording: lib/scenario/plan.ts plans when they
+ * run and lib/scenario/runner.ts injects, heals and records them.
  */
 import { withTimeout } from '../clock.ts';
 import type { StartedSentinelTopology } from '../topology/topology.ts';
@@ -10,8 +11,17 @@ export interface Fault {
   readonly name: string;
   /** Kind, used for colour and grouping in reports: kill, shutdown, pause, partition, latency, ... */
   readonly kind: string;
+  /** Colour of the fault's window in reports, "#rrggbb": each fault file picks its own (as Jepsen's nemesis packages do). */
+  readonly colour: string;
   /** Node names the fault acts on. */
   readonly targets: string[];
+  /**
+   * Resolve role targets ("master") to node names, and `name`/`targets` with them, without acting yet. The
+   * recorder (lib/scenario/record-fault.ts) calls it before it takes the fault's start time, so the time the
+   * sentinels take to answer is not counted as part of the fault. `inject` resolves by itself when it was
+   * not called first; each `prepare` holds for the next `inject` only.
+   */
+  prepare?(t: StartedSentinelTopology): Promise<void>;
   inject(t: StartedSentinelTopology): Promise<void>;
   heal(t: StartedSentinelTopology): Promise<void>;
   /** Parameters worth recording (never secrets). */

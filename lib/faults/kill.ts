@@ -5,6 +5,7 @@ import type { Target } from './fault.ts';
 
 export class Kill extends ContainerFault {
   readonly kind = 'kill';
+  readonly colour = '#d62728';
   constructor(...targets: Target[]) {
     super('kill -9', targets);
   }

@@ -5,6 +5,7 @@ import type { Target } from './fault.ts';
 
 export class Pause extends ContainerFault {
   readonly kind = 'pause';
+  readonly colour = '#ff7f0e';
   constructor(...targets: Target[]) {
     super('pause', targets);
   }

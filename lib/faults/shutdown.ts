@@ -5,6 +5,7 @@ import type { Target } from './fault.ts';
 
 export class Shutdown extends ContainerFault {
   readonly kind = 'shutdown';
+  readonly colour = '#e377c2';
   constructor(...targets: Target[]) {
     super('shutdown', targets);
   }

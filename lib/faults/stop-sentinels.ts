@@ -4,6 +4,7 @@ import { ContainerFault, ensureRunning } from './container-fault.ts';
 
 export class StopSentinels extends ContainerFault {
   readonly kind = 'sentinels-down';
+  readonly colour = '#7f7f7f';
   private readonly graceful: boolean;
   constructor(names: string[], opts: { graceful?: boolean } = {}) {
     super(opts.graceful ? 'shutdown' : 'kill -9', names);

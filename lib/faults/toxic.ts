@@ -12,8 +12,20 @@ import type { StartedSentinelTopology } from '../topology/topology.ts';
 import type { Fault } from './fault.ts';
 import { addToxic, linkName, linksOfNode, removeToxic, type Link, type ToxicSpec } from './links.ts';
 
+/** The report colour of each toxic type (a toxic's kind is its type). */
+const COLOURS: Record<ToxicSpec['type'], string> = {
+  latency: '#bcbd22',
+  bandwidth: '#17becf',
+  timeout: '#393b79',
+  reset_peer: '#843c39',
+  slicer: '#637939',
+  slow_close: '#e7ba52',
+  limit_data: '#7b4173',
+};
+
 export class Toxic implements Fault {
   readonly kind: string;
+  readonly colour: string;
   readonly name: string;
   targets: string[];
   readonly detail: Record<string, unknown>;
@@ -25,6 +37,7 @@ export class Toxic implements Fault {
     this.toxic = toxic;
     this.links = links;
     this.kind = toxic.type;
+    this.colour = COLOURS[toxic.type];
     const attrs = Object.entries(toxic.attributes)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');

@@ -2,7 +2,7 @@
  * The HTML report: ONE self-contained page for a run, readable offline (no CDN, no network).
  *
  * Verdicts first: run meta and a summary table (one row per scenario), then per scenario its
- * description, assertions, checker verdicts and a timeline — throughput, latency and
+ * description, each check's key figures, assertions, checker verdicts and a timeline — throughput, latency and
  * failed/unknown charts on one clock with fault windows shaded and sentinel events marked, plus
  * each node's role over time — and the first lost writes.
  *
@@ -12,12 +12,15 @@
  *
  * Why uPlot: it is maintained, ~50 KB minified with no dependencies, made for time series on
  * canvas, and synchronises cursors (and, with a hook, zoom) across charts — so it can be inlined
- * into the page as is. Its JS and CSS are read from node_modules/uplot/dist at render time.
+ * into the page as is. Its JS and CSS are read from node_modules/uplot/dist at render time, and the
+ * page's own script from ./browser/timeline.ts (see loadClientScript).
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, stripTypeScriptTypes } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Assertion } from '../model.ts';
+import { flakiness, flakinessHtml } from './flakiness.ts';
 import type { RunReport } from './run-report.ts';
 import {
   type Cell,
@@ -187,19 +190,27 @@ function runMeta(v: RunView): string {
 </header>`;
 }
 
+function verdictClass(valid: CheckView['valid']): string {
+  return valid === true ? 'v-ok' : valid === false ? 'v-bad' : 'v-unknown';
+}
+
+/**
+ * Each check's key figures (CheckResult.keyFigures: the checker says which of its figures matter), one
+ * card each under the check's name and verdict. A check that threw shows its error once instead.
+ */
 function keyFigures(s: ScenarioView): string {
-  const r = s.summary;
   const card = (label: string, html: string): string => `<div class="kf"><div class="kf-label">${esc(label)}</div><div class="kf-value">${html}</div></div>`;
-  const shared = sharedPhaseError(r);
-  const phases =
-    shared !== undefined
-      ? card('Failover phases', `${MISSING} <div class="cell-err">${esc(shared)}</div>`)
-      : `${card('Detection', cell(r.detection))}${card('Election', cell(r.election))}${card('Promotion', cell(r.promotion))}
-${card('Client recovery', cell(r.clientRecovery))}${card('Unavailable', cell(r.unavailable))}`;
-  return `<div class="kfs">
-${phases}
-${card('Writes acked / lost / recovered', writesCell(r))}${card('Reattached', reattachCell(r))}
-</div>`;
+  const groups = s.checks
+    .filter((c) => c.keyFigures.length > 0)
+    .map((c) => {
+      const cards = c.error
+        ? card(c.keyFigures.map((k) => k.name).join(', '), `${MISSING} <div class="cell-err">${esc(c.error)}</div>`)
+        : c.keyFigures.map((k) => card(k.name, cell(k.cell))).join('');
+      return `<div class="kf-group"><div class="kf-check"><span class="mono">${esc(c.name)}</span> <span class="${verdictClass(c.valid)}">${esc(
+        c.verdictText,
+      )}</span></div><div class="kf-cards">${cards}</div></div>`;
+    });
+  return groups.length ? `<div class="kfs">\n${groups.join('\n')}\n</div>` : '';
 }
 
 function assertionsList(list: Assertion[]): string {
@@ -219,13 +230,15 @@ function checksTable(list: CheckView[]): string {
   if (list.length === 0) return '<p class="dim">No checker results.</p>';
   const rows = list
     .map((c) => {
-      const cls = c.valid === true ? 'v-ok' : c.valid === false ? 'v-bad' : 'v-unknown';
+      const cls = verdictClass(c.valid);
+      const keys = new Set(c.keyFigures.map((k) => k.name));
       const figures = c.figures.length
-        ? c.figures.map((f) => `<span class="fig"><span class="dim">${esc(f.name)}</span> ${esc(f.text)}</span>`).join(' ')
+        ? c.figures.map((f) => `<span class="fig${keys.has(f.name) ? ' key' : ''}"><span class="dim">${esc(f.name)}</span> ${esc(f.text)}</span>`).join(' ')
         : `<span class="dim">${MISSING}</span>`;
       const notes = c.notes.map((n) => `<div>${esc(n)}</div>`).join('');
       const err = c.error ? `<div class="cell-err">checker error: ${esc(c.error)}</div>` : '';
-      return `<tr><td class="mono">${esc(c.name)}</td><td class="${cls}">${esc(c.verdictText)}</td><td>${figures}</td><td>${err}${notes}</td></tr>`;
+      const declared = c.declared ? `<div class="dim small">${esc(c.declared)}</div>` : '';
+      return `<tr><td class="mono">${esc(c.name)}</td><td class="${cls}">${esc(c.verdictText)}${declared}</td><td>${figures}</td><td>${err}${notes}</td></tr>`;
     })
     .join('\n');
   return `<table class="checks"><thead><tr><th>Check</th><th>Verdict</th><th>Figures</th><th>Notes</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -353,7 +366,8 @@ section.v-pass { border-left-color: ${VERDICT_COLORS.pass}; } section.v-fail { b
 .error-box { background: #fff1e5; border: 1px solid #f0b37e; border-radius: 6px; padding: 8px 12px; margin: 8px 0; }
 .error-box pre { margin: 4px 0 0; white-space: pre-wrap; font-size: 13px; }
 .warn { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: 4px 10px; margin: 6px 0; font-size: 13px; }
-.kfs { display: flex; flex-wrap: wrap; gap: 8px; margin: 10px 0; }
+.kfs { display: flex; flex-wrap: wrap; gap: 10px 22px; margin: 10px 0; } .kf-check { font-size: 12px; margin-bottom: 3px; }
+.kf-cards { display: flex; flex-wrap: wrap; gap: 8px; }
 .kf { border: 1px solid var(--line); border-radius: 6px; padding: 6px 12px; min-width: 120px; background: var(--soft); }
 .kf-label { font-size: 12px; color: var(--dim); } .kf-value { font-size: 17px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .kf-value .cell-err { font-weight: 400; }
@@ -361,7 +375,7 @@ section.v-pass { border-left-color: ${VERDICT_COLORS.pass}; } section.v-fail { b
 ul.assertions { list-style: none; padding: 0; margin: 0; } ul.assertions li { padding: 3px 0; }
 li.ok .mark { color: ${VERDICT_COLORS.pass}; font-weight: 700; } li.failed .mark, li.failed b { color: ${VERDICT_COLORS.fail}; font-weight: 700; }
 .v-ok { color: ${VERDICT_COLORS.pass}; font-weight: 600; } .v-bad { color: ${VERDICT_COLORS.fail}; font-weight: 700; } .v-unknown { color: ${VERDICT_COLORS.error}; font-weight: 600; }
-table.checks { width: 100%; } .fig { display: inline-block; margin: 0 10px 2px 0; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.checks { width: 100%; } .fig.key { font-weight: 600; } .fig { display: inline-block; margin: 0 10px 2px 0; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .legend { margin: 4px 0; } .chip { display: inline-block; margin: 2px 12px 2px 0; font-size: 13px; white-space: nowrap; }
 .chip i { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 5px; vertical-align: -1px; opacity: .85; }
 .chip i.line { width: 0; height: 13px; border-left: 2px dashed; border-radius: 0; margin: 0 6px 0 3px; }
@@ -372,294 +386,40 @@ table.lost { font-size: 13px; }
 `;
 
 /**
- * The browser side: draws the charts from the embedded render data with uPlot.
- * Plain ES2017 in a string (it runs in the page, not in Node); the browser test exercises it.
+ * The browser side (./browser/timeline.ts): draws the charts from the embedded render data with uPlot.
+ * It is TypeScript, checked by tsc and eslint with the rest; here its types are stripped (node:module
+ * stripTypeScriptTypes, no other transform) so the page gets plain JavaScript it can run as is.
  */
-const CLIENT_JS = String.raw`
-(function () {
-  'use strict';
-  var state = { charts: [], errors: [] };
-  window.__sentinelChaos = state;
-  var data = JSON.parse(document.getElementById('report-data').textContent);
-  var AXIS = 70;          // fixed y-axis width: every chart's plot area starts at the same x
-  var RIGHT = 16;
-  var pr = function () { return uPlot.pxRatio || 1; };
-  var px = function (n) { return Math.round(n * pr()); };
+const CLIENT_SOURCE = new URL('./browser/timeline.ts', import.meta.url);
+let clientScript: string | undefined;
 
-  document.querySelectorAll('tr[data-href]').forEach(function (tr) {
-    tr.addEventListener('click', function (ev) {
-      if (ev.target && ev.target.closest && ev.target.closest('a')) return;
-      location.hash = tr.getAttribute('data-href');
-    });
-  });
-
-  function num(v, digits) { return String(Math.round(v * Math.pow(10, digits)) / Math.pow(10, digits)); }
-  function fmtMs(v) {
-    if (v == null || !isFinite(v)) return '—';
-    var a = Math.abs(v);
-    return (a >= 100 ? num(v, 0) : a >= 10 ? num(v, 1) : num(v, 2)) + ' ms';
+export function loadClientScript(): string {
+  if (clientScript !== undefined) return clientScript;
+  let source: string;
+  try {
+    source = readFileSync(CLIENT_SOURCE, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read the report's browser script ${fileURLToPath(CLIENT_SOURCE)} (${(e as Error).message}); reinstall sentinel-chaos`);
   }
-  function fmtS(v) { return v == null ? '—' : num(v, 2) + ' s'; }
-  function alpha(hex, a) {
-    var h = hex.replace('#', '');
-    var r = parseInt(h.slice(0, 2), 16), g = parseInt(h.slice(2, 4), 16), b = parseInt(h.slice(4, 6), 16);
-    return 'rgba(' + r + ',' + g + ',' + b + ',' + a + ')';
+  clientScript = quietly(() => stripTypeScriptTypes(source, { mode: 'strip', sourceUrl: 'sentinel-chaos-timeline.js' }));
+  return clientScript;
+}
+
+/**
+ * Runs `f` without Node's one-time "stripTypeScriptTypes is an experimental feature" warning, which would
+ * otherwise land on the stderr of every run that writes a report; any other warning still goes through.
+ */
+function quietly<T>(f: () => T): T {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (!String(warning).includes('stripTypeScriptTypes')) (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return f();
+  } finally {
+    process.emitWarning = emit;
   }
-  function clampX(u, v) {
-    var b = u.bbox, x = u.valToPos(v, 'x', true);
-    return Math.max(b.left, Math.min(b.left + b.width, x));
-  }
-
-  // Fault windows: shaded bands behind the series (drawAxes runs before series are drawn).
-  function shadeFaults(s) {
-    return function (u) {
-      var ctx = u.ctx, b = u.bbox, end = s.timeline.endMs / 1000;
-      ctx.save();
-      s.faults.forEach(function (f) {
-        var x0 = clampX(u, f.startMs / 1000), x1 = clampX(u, f.endMs == null ? end : f.endMs / 1000);
-        if (x1 - x0 < 1) return;
-        ctx.fillStyle = alpha(f.color, 0.14);
-        ctx.fillRect(x0, b.top, x1 - x0, b.height);
-        ctx.fillStyle = alpha(f.color, 0.7);
-        ctx.fillRect(x0, b.top, px(2), b.height);
-        if (f.endMs != null) ctx.fillRect(x1 - px(1), b.top, px(1), b.height);
-      });
-      ctx.restore();
-    };
-  }
-
-  function label(ctx, text, x, y, color) {
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'alphabetic';
-    var w = ctx.measureText(text).width, h = px(14);
-    ctx.fillStyle = 'rgba(255,255,255,0.85)';
-    ctx.fillRect(x - px(2), y - h + px(3), w + px(4), h);
-    ctx.fillStyle = color;
-    ctx.fillText(text, x, y);
-    return w;
-  }
-
-  // Fault names, written inside their window at the bottom of the chart.
-  function faultLabels(s) {
-    return function (u) {
-      var ctx = u.ctx, b = u.bbox;
-      ctx.save();
-      ctx.font = px(11) + 'px system-ui, sans-serif';
-      ctx.textBaseline = 'alphabetic';
-      s.faults.forEach(function (f, i) {
-        var x0 = clampX(u, f.startMs / 1000);
-        if (x0 >= b.left + b.width - px(20)) return;
-        var text = f.name + (f.endMs == null ? ' (never healed)' : '');
-        label(ctx, text, x0 + px(5), b.top + b.height - px(6) - i * px(15), f.color);
-      });
-      ctx.restore();
-    };
-  }
-
-  // Sentinel events: dashed vertical lines; labels (top chart only) in rows above the plot.
-  function eventMarkers(s, withLabels, rows) {
-    return function (u) {
-      var ctx = u.ctx, b = u.bbox;
-      ctx.save();
-      ctx.lineWidth = px(1.3);
-      ctx.setLineDash([px(5), px(3)]);
-      var placed = [];
-      s.events.forEach(function (e) {
-        var x = Math.round(u.valToPos(e.timeMs / 1000, 'x', true));
-        if (x < b.left || x > b.left + b.width) return;
-        ctx.strokeStyle = e.color;
-        ctx.beginPath();
-        ctx.moveTo(x, b.top);
-        ctx.lineTo(x, b.top + b.height);
-        ctx.stroke();
-        placed.push({ x: x, e: e });
-      });
-      if (withLabels) {
-        // Row 0 sits just above the plot; a label goes to the first row where it does not
-        // overlap the previous label (or, if none, the row that frees up first).
-        ctx.setLineDash([]);
-        ctx.font = px(11) + 'px system-ui, sans-serif';
-        ctx.textAlign = 'left';
-        var rowEnd = [];
-        for (var r = 0; r < rows; r++) rowEnd.push(-Infinity);
-        placed.forEach(function (p) {
-          var w = ctx.measureText(p.e.label).width, row = 0;
-          p.x0 = Math.min(p.x + px(3), b.left + b.width - w);
-          while (row < rows && rowEnd[row] > p.x0 - px(4)) row++;
-          if (row === rows) row = rowEnd.indexOf(Math.min.apply(null, rowEnd));
-          rowEnd[row] = p.x0 + w + px(6);
-          p.y = b.top - px(5) - row * px(15);
-        });
-        placed.forEach(function (p) {
-          ctx.strokeStyle = p.e.color;
-          ctx.beginPath();
-          ctx.moveTo(p.x, p.y - px(9));
-          ctx.lineTo(p.x, b.top);
-          ctx.stroke();
-        });
-        placed.forEach(function (p) { label(ctx, p.e.label, p.x0, p.y, p.e.color); });
-      }
-      ctx.restore();
-    };
-  }
-
-  var LANE_COLORS = { master: '#1f6feb', replica: '#9ecbff', replicaDown: '#f2cc60', unreachable: '#8c959f', unknown: '#d0d7de' };
-  function laneColor(seg) {
-    if (seg.role === 'replica') return seg.linkUp === false ? LANE_COLORS.replicaDown : LANE_COLORS.replica;
-    return LANE_COLORS[seg.role] || LANE_COLORS.unknown;
-  }
-  function laneText(seg) {
-    if (seg.role === 'replica') return 'replica' + (seg.masterOf ? ' of ' + seg.masterOf : '') + (seg.linkUp === false ? ', link down' : '');
-    return seg.role;
-  }
-
-  function drawLanes(s) {
-    return function (u) {
-      var ctx = u.ctx, b = u.bbox, n = s.lanes.length;
-      ctx.save();
-      ctx.font = px(11) + 'px system-ui, sans-serif';
-      ctx.textBaseline = 'middle';
-      ctx.textAlign = 'left';
-      s.lanes.forEach(function (lane, i) {
-        var v = n - 1 - i, yTop = u.valToPos(v + 0.34, 'lane', true), yBot = u.valToPos(v - 0.34, 'lane', true);
-        lane.segments.forEach(function (seg) {
-          var x0 = clampX(u, seg.startMs / 1000), x1 = clampX(u, seg.endMs / 1000);
-          if (x1 - x0 < 0.5) return;
-          ctx.fillStyle = laneColor(seg);
-          ctx.fillRect(x0, yTop, x1 - x0, yBot - yTop);
-          var text = laneText(seg), w = ctx.measureText(text).width;
-          if (w + px(8) < x1 - x0) {
-            ctx.fillStyle = seg.role === 'master' ? '#ffffff' : '#1f2328';
-            ctx.fillText(text, x0 + px(4), (yTop + yBot) / 2);
-          }
-        });
-      });
-      ctx.restore();
-    };
-  }
-
-  // How many label rows the event markers need at the initial zoom (at most 6; when zoomed,
-  // labels that do not fit share the row that frees up first).
-  function labelRows(s, plotWidth, x0, x1) {
-    var ctx = document.createElement('canvas').getContext('2d');
-    ctx.font = '11px system-ui, sans-serif';
-    var rowEnd = [];
-    s.events.forEach(function (e) {
-      var w = ctx.measureText(e.label).width;
-      var x = Math.min((e.timeMs / 1000 - x0) / Math.max(1e-9, x1 - x0) * plotWidth + 3, plotWidth - w);
-      var r = 0;
-      while (r < rowEnd.length && rowEnd[r] > x - 4) r++;
-      if (r < 6) rowEnd[r] = x + w + 6;
-    });
-    return Math.max(1, rowEnd.length);
-  }
-
-  function xAxis(withLabel) {
-    var a = { scale: 'x', size: withLabel ? 44 : 26, values: function (u, splits) { return splits.map(function (v) { return num(v, 3) + ' s'; }); } };
-    if (withLabel) { a.label = 'time since the scenario started'; a.labelSize = 18; a.labelFont = '12px system-ui, sans-serif'; }
-    return a;
-  }
-  function yAxis(unit, scale) {
-    return { scale: scale || 'y', size: AXIS, values: function (u, splits) { return splits.map(function (v) { return v == null ? '' : num(v, 3) + unit; }); } };
-  }
-
-  function build(container, s) {
-    var t = s.timeline;
-    var xs = t.tMs.map(function (v) { return v / 1000; });
-    var width = Math.max(320, container.clientWidth || 900);
-    var syncKey = 'sc-' + s.anchor;
-    var group = [];
-    var syncing = false;
-    function syncX(u, key) {
-      if (key !== 'x' || syncing) return;
-      syncing = true;
-      group.forEach(function (o) { if (o !== u) o.setScale('x', { min: u.scales.x.min, max: u.scales.x.max }); });
-      syncing = false;
-    }
-    var rows = labelRows(s, width - AXIS - RIGHT, xs[0], xs[xs.length - 1]);
-    function base(title, height, padTop) {
-      return {
-        title: title, width: width, height: height,
-        padding: [padTop, RIGHT, 0, 0],
-        cursor: { sync: { key: syncKey }, drag: { x: true, y: false } },
-        scales: { x: { time: false } },
-        hooks: { drawAxes: [shadeFaults(s)], draw: [], setScale: [syncX] },
-      };
-    }
-    function el(name) { return container.querySelector('[data-chart="' + name + '"]'); }
-    var xSeries = { label: 'time', value: function (u, v) { return fmtS(v); } };
-
-    var o1 = base('Throughput (ok ops/s)', 190 + rows * 15, rows * 15 + 8);
-    o1.series = [xSeries, { label: 'ok ops/s', stroke: '#1a7f37', fill: 'rgba(26,127,55,0.10)', width: 1.5, points: { show: false }, value: function (u, v) { return v == null ? '—' : num(v, 1) + ' ops/s'; } }];
-    o1.axes = [xAxis(false), yAxis('')];
-    o1.hooks.draw.push(eventMarkers(s, true, rows), faultLabels(s));
-    group.push(new uPlot(o1, [xs, t.okPerSec], el('throughput')));
-
-    var o2 = base('Latency of ok ops (ms, log scale)', 180, 8);
-    o2.scales.y = { distr: 3, log: 10 };
-    var lat = function (u, v) { return fmtMs(v); };
-    o2.series = [xSeries,
-      { label: 'p50', stroke: '#0969da', width: 1.5, points: { show: false }, value: lat, spanGaps: false },
-      { label: 'p99', stroke: '#bf8700', width: 1.5, points: { show: false }, value: lat, spanGaps: false },
-      { label: 'max', stroke: 'rgba(207,34,46,0.45)', width: 1, points: { show: false }, value: lat, spanGaps: false }];
-    o2.axes = [xAxis(false), yAxis(' ms')];
-    o2.hooks.draw.push(eventMarkers(s, false, 0));
-    var clean = function (arr) { return arr.map(function (v) { return v == null ? null : Math.max(v, 0.01); }); };
-    group.push(new uPlot(o2, [xs, clean(t.p50), clean(t.p99), clean(t.max)], el('latency')));
-
-    var o3 = base('Failed and unknown ops (per ' + t.bucketMs + ' ms)', 150, 8);
-    var bars = uPlot.paths.bars;
-    var cnt = function (u, v) { return v == null ? '—' : String(v); };
-    o3.series = [xSeries,
-      { label: 'failed', stroke: '#cf222e', fill: 'rgba(207,34,46,0.55)', paths: bars({ size: [0.9, 40], align: 0 }), points: { show: false }, value: cnt },
-      { label: 'unknown', stroke: '#bf8700', fill: 'rgba(212,167,44,0.65)', paths: bars({ size: [0.9, 40], align: 0 }), points: { show: false }, value: cnt }];
-    o3.axes = [xAxis(false), yAxis('')];
-    o3.scales.y = { range: function (u, mn, mx) { return [0, Math.max(1, mx)]; } };
-    o3.hooks.draw.push(eventMarkers(s, false, 0));
-    group.push(new uPlot(o3, [xs, t.failed, t.unknown], el('errors')));
-
-    var n = Math.max(1, s.lanes.length);
-    var o4 = base('Role of each redis node (INFO replication polls)', 34 * n + 90, 6);
-    o4.legend = { show: false };
-    o4.scales.lane = { auto: false, range: [-0.5, n - 0.5] };
-    o4.series = [xSeries, { label: 'role', scale: 'lane', stroke: 'transparent', points: { show: false } }];
-    o4.axes = [xAxis(true), {
-      scale: 'lane', size: AXIS, grid: { show: false }, ticks: { show: false },
-      splits: function () { var a = []; for (var i = 0; i < n; i++) a.push(i); return a; },
-      values: function (u, splits) { return splits.map(function (v) { var l = s.lanes[n - 1 - v]; return l ? l.node : ''; }); },
-    }];
-    o4.hooks.drawAxes.push(drawLanes(s));
-    o4.hooks.draw.push(eventMarkers(s, false, 0));
-    group.push(new uPlot(o4, [xs, xs.map(function () { return null; })], el('roles')));
-    return group;
-  }
-
-  var groups = [];
-  document.querySelectorAll('.charts[data-scenario]').forEach(function (container) {
-    var s = data.scenarios[Number(container.getAttribute('data-scenario'))];
-    try {
-      var g = build(container, s);
-      groups.push({ container: container, charts: g });
-      g.forEach(function (c) { state.charts.push({ scenario: s.id, chart: c }); });
-    } catch (e) {
-      state.errors.push(String(e && e.stack || e));
-      container.insertAdjacentHTML('beforeend', '<p class="chart-err">Could not draw the charts: ' + String(e).replace(/[<&]/g, ' ') + '</p>');
-      throw e;
-    }
-  });
-
-  var pending = 0;
-  window.addEventListener('resize', function () {
-    clearTimeout(pending);
-    pending = setTimeout(function () {
-      groups.forEach(function (g) {
-        var w = Math.max(320, g.container.clientWidth);
-        g.charts.forEach(function (c) { c.setSize({ width: w, height: c.height }); });
-      });
-    }, 150);
-  });
-})();
-`;
+}
 
 /** Render the whole run as one self-contained HTML page. */
 export function renderHtml(run: RunReport, opts: HtmlOptions = {}): string {
@@ -678,10 +438,11 @@ export function renderHtml(run: RunReport, opts: HtmlOptions = {}): string {
 <body>
 ${runMeta(view)}
 ${summaryTable(view)}
+${flakinessHtml(flakiness(run.scenarios ?? []))}
 ${view.scenarios.map((s, i) => scenarioSection(s, i)).join('\n')}
 <script type="application/json" id="report-data">${jsonForScript(view)}</script>
 <script>${inlineScript(uplot.js)}</script>
-<script>${inlineScript(CLIENT_JS)}</script>
+<script>${inlineScript(loadClientScript())}</script>
 </body>
 </html>
 `;

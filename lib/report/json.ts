@@ -9,8 +9,9 @@
  * The schema is documented in reports/README.md; bump RESULTS_SCHEMA_VERSION on breaking changes.
  */
 import type { FaultRecord, Figure, History, NodeInfo, ScenarioResult } from '../model.ts';
+import { flakiness, type FlakinessRow } from './flakiness.ts';
 import type { RunReport } from './run-report.ts';
-import { type Cell, type OpCounts, historyExtentMs, KEY_FIGURES, opCounts, summaryRow } from './report-data.ts';
+import { type Cell, type OpCounts, historyExtentMs, lookupFigure, opCounts, SUMMARY_FIGURES, summaryRow } from './report-data.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
@@ -63,7 +64,8 @@ export type ScenarioRecord = Omit<ScenarioResult, 'history'> & {
   historySummary: HistorySummary;
 };
 
-export type ResultsJson = Omit<RunReport, 'scenarios'> & { scenarios: ScenarioRecord[] };
+/** `flakiness`: pass rate per scenario over its trials (several records with the same id = repeated trials). */
+export type ResultsJson = Omit<RunReport, 'scenarios'> & { scenarios: ScenarioRecord[]; flakiness?: FlakinessRow[] };
 
 function fig(c: Cell): Figure {
   return c.value;
@@ -71,9 +73,7 @@ function fig(c: Cell): Figure {
 
 export function keyFigures(s: ScenarioResult): KeyFigures {
   const r = summaryRow(s);
-  const figures = s.checks?.[KEY_FIGURES.reattachExpected.check]?.figures ?? {};
-  const name = KEY_FIGURES.reattachExpected.names.find((n) => Object.hasOwn(figures, n));
-  const exp = name === undefined ? null : (figures[name] ?? null);
+  const exp = lookupFigure(s.checks, SUMMARY_FIGURES.reattachExpected).value;
   return {
     detectionMs: fig(r.detection),
     electionMs: fig(r.election),
@@ -147,6 +147,7 @@ export function toResultsJson(run: RunReport): ResultsJson {
       const { history: _history, ...withoutHistory } = s;
       return { ...withoutHistory, historyFile: files[i] ?? '', historySummary: historySummary(s) };
     }),
+    flakiness: flakiness(scenarios ?? []),
   };
 }
 

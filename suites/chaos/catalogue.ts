@@ -1,4 +1,7 @@
-/** The scenario catalogue: adding a scenario means adding its file and one line here. */
+/**
+ * The scenario catalogue: adding a scenario means adding its file and one line here. Every call builds new
+ * scenario objects (faults, observations, hooks), so no state can leak from one run into the next.
+ */
 import type { Scenario } from '../../lib/scenario/scenario.ts';
 import { authAcl } from './scenarios/auth-acl.ts';
 import { cascadingFailover } from './scenarios/cascading-failover.ts';
@@ -20,8 +23,8 @@ import { shutdownMaster } from './scenarios/shutdown-master.ts';
 import { splitBrain } from './scenarios/split-brain.ts';
 import { splitBrainMinReplicas } from './scenarios/split-brain-min-replicas.ts';
 
-/** In the order of the issue: crashes, stalls, partitions, latency, sentinels, configuration, operations, auth. */
-export const catalogue: Scenario[] = [
+/** Scenario factories, grouped: crashes, stalls, partitions, latency, sentinels, configuration, operations, auth. */
+export const factories: readonly (() => Scenario)[] = [
   killMaster,
   killReplica,
   shutdownMaster,
@@ -42,3 +45,15 @@ export const catalogue: Scenario[] = [
   fastReboot,
   authAcl,
 ];
+
+/** A fresh copy of every scenario, in catalogue order. */
+export function catalogue(): Scenario[] {
+  return factories.map((make) => make());
+}
+
+/** A fresh copy of one scenario; throws naming the known ids when `id` is not in the catalogue. */
+export function freshScenario(id: string): Scenario {
+  const s = catalogue().find((x) => x.id === id);
+  if (!s) throw new Error(`no scenario ${id} in the catalogue; known: ${catalogue().map((x) => x.id).join(', ')}`);
+  return s;
+}

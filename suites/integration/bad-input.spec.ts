@@ -141,7 +141,7 @@ describe('bad input: one clear error within 10 s, nothing left running', functio
     }
 
     const scenarioCases: { name: string; over: Partial<Scenario>; error: RegExp }[] = [
-      { name: 'negative fault time', over: { schedule: [{ at: -1, fault: { name: 'x', kind: 'x', targets: [], inject: async () => {}, heal: async () => {} } }] }, error: /schedule\[0\]\.at=-1/ },
+      { name: 'negative fault time', over: { schedule: [{ at: -1, fault: { name: 'x', kind: 'x', colour: '#7f7f7f', targets: [], inject: async () => {}, heal: async () => {} } }] }, error: /schedule\[0\]\.at=-1/ },
       { name: 'negative scenario duration', over: { durationMs: -5 }, error: /durationMs=-5/ },
       { name: 'negative workload rate', over: { workload: { workers: [{ rate: -10 }] } }, error: /rate=-10/ },
     ];

@@ -71,6 +71,7 @@ describe('no leftovers after a scenario run in this process', function () {
     return {
       name: 'probe',
       kind: 'probe',
+      colour: '#7f7f7f',
       targets: [],
       async inject(t) {
         seen.during = await resourcesWith({ [TEST]: label });

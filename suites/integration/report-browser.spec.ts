@@ -13,6 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { failoverTiming, reattach, splitBrain, writeLoss } from '../../lib/checks/index.ts';
+import { Kill } from '../../lib/faults/kill.ts';
+import type { ScenarioResult } from '../../lib/model.ts';
 import type { RunReport } from '../../lib/report/run-report.ts';
 import { writeRunReport } from '../../lib/report/write-report.ts';
 import { makeScenarioResult } from '../fixtures/make-result.ts';
@@ -34,11 +37,25 @@ interface ChartInfo {
   faultTint: number | null;
 }
 
+/**
+ * What the runner adds to the fixture's records today: the fault's own colour and each checker's key figures.
+ * The error scenario is left as a report written before either existed (neutral window, no key-figure cards).
+ */
+function asRecordedNow(s: ScenarioResult): ScenarioResult {
+  const colour = new Kill().colour;
+  s.history.faults = s.history.faults.map((f) => ({ ...f, colour }));
+  for (const c of [failoverTiming, reattach, writeLoss, splitBrain]) {
+    const r = s.checks[c.name];
+    if (r) r.keyFigures = [...(c.keyFigures ?? [])];
+  }
+  return s;
+}
+
 function run(): RunReport {
   const t0 = Date.UTC(2026, 10, 25, 11, 45, 0, 0);
   const scenarios = [
-    makeScenarioResult({ verdict: 'pass', runId: RUN_ID, t0 }),
-    makeScenarioResult({ verdict: 'fail', runId: RUN_ID, t0: t0 + 40_000, seed: 7 }),
+    asRecordedNow(makeScenarioResult({ verdict: 'pass', runId: RUN_ID, t0 })),
+    asRecordedNow(makeScenarioResult({ verdict: 'fail', runId: RUN_ID, t0: t0 + 40_000, seed: 7 })),
     makeScenarioResult({ verdict: 'error', runId: RUN_ID, t0: t0 + 80_000, seed: 9 }),
   ];
   return {
@@ -111,6 +128,18 @@ describe('HTML report in headless Chromium', function () {
     expect(await section.locator('.error-box').innerText()).to.contain('exited (code 137)');
     expect(await section.locator('.charts .uplot').count()).to.equal(4);
     expect(await section.innerText()).to.contain('never healed');
+  });
+
+  it("shows each check's key figures, and shades faults in their own colour (neutral for an old record)", async function () {
+    const pass = page.locator('section#s-kill-master-pass');
+    const labels = (await pass.locator('.kf-label').allInnerTexts()).map((t) => t.trim());
+    expect(labels).to.include.members(['sdownQuorum', 'elected', 'promoted', 'lost', 'reattached']);
+    expect(await page.locator('section#s-kill-master-error .kf-label').count()).to.equal(0);
+    const colours = await page.evaluate(() => {
+      const data = JSON.parse(document.getElementById('report-data')?.textContent ?? '{}') as { scenarios: { faults: { color: string }[] }[] };
+      return data.scenarios.map((s) => s.faults[0]?.color);
+    });
+    expect(colours).to.deep.equal([new Kill().colour, new Kill().colour, '#7f7f7f']);
   });
 
   it('does not let embedded text break out of the page', async function () {

@@ -222,16 +222,18 @@ describe('report data', () => {
       expect(r.detection.note).to.contain('no +switch-master seen');
     });
 
-    it('shows measured figures in ms, preferring sdownQuorum, falling back to odown / switchFirst', () => {
+    it('shows each column\'s one figure in ms; a figure the check lacks is "—" naming it, never another figure', () => {
       const checks: Record<string, CheckResult> = {
-        'failover-timing': { valid: true, figures: { odown: 965.4, elected: 1010, switchFirst: 1901, clientRecovery: null, unavailableMs: 2235 } },
+        'failover-timing': { valid: true, figures: { odown: 965.4, elected: 1010, promoted: 1890.4, switchFirst: 1901, clientRecovery: null, unavailableMs: 2235 } },
         'write-loss': { valid: false, figures: { acked: 4975, lost: 8, recovered: 2 } },
         reattach: { valid: true, figures: { reattached: 1, expected: 2, maxMs: 21500 } },
       };
       const r = summaryRow(scenario({ checks }));
-      expect(r.detection.text).to.equal('965 ms');
+      // No sdownQuorum: detection is not taken from odown (a later phase) but left missing.
+      expect(r.detection.text).to.equal(MISSING);
+      expect(r.detection.note).to.equal('failover-timing: no figure sdownQuorum');
       expect(r.election.text).to.equal('1010 ms');
-      expect(r.promotion.text).to.equal('1901 ms');
+      expect(r.promotion.text).to.equal('1890 ms');
       expect(r.clientRecovery.text).to.equal(MISSING);
       expect(r.clientRecovery.note).to.be.a('string');
       expect(r.unavailable.text).to.equal('2235 ms');
