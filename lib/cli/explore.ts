@@ -69,7 +69,11 @@ export async function exploreCommand(p: Parsed, ctx: CliContext): Promise<number
   const replayPath = str(p, 'replay');
   const file = replayPath === undefined ? undefined : loadReplay(path.resolve(ctx.cwd, replayPath));
   const settings = file?.settings ?? settingsFrom(p, cfg.seed ?? randomSeed(), cfg.downAfterMs ?? 1500, cfg.failoverTimeoutMs ?? 6000);
-  const shrinkBounds = { maxAttempts: int(p, 'shrink-attempts', 12, 0, 1000), timeMs: parseDuration(str(p, 'shrink-time') ?? '5m', '--shrink-time') };
+  const shrinkBounds = {
+    maxAttempts: int(p, 'shrink-attempts', 16, 0, 1000),
+    timeMs: parseDuration(str(p, 'shrink-time') ?? '5m', '--shrink-time'),
+    runs: int(p, 'shrink-runs', 2, 1, 10),
+  };
   const progress = progressPrinter(ctx);
   await preflightImages(imageNeeds(cfg), progress);
 

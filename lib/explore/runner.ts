@@ -24,7 +24,8 @@ export interface ExploreOptions {
   topology: Partial<TopologyOptions>;
   /** Where the replay files go (the report folder). */
   dir: string;
-  shrink: { maxAttempts: number; timeMs: number };
+  /** `runs`: how many runs in a row a candidate must reproduce in to be taken. */
+  shrink: { maxAttempts: number; timeMs: number; runs: number };
   signal: AbortSignal;
   progress: (m: string) => void;
 }
@@ -86,7 +87,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreOutcome> {
   const foundFile = path.join(o.dir, `explore-${s.seed}.replay.json`);
   saveReplay(foundFile, found);
   outcome.files.push(foundFile);
-  o.progress(`wrote ${foundFile}; shrinking (at most ${o.shrink.maxAttempts} attempts, ${Math.round(o.shrink.timeMs / 1000)} s)`);
+  o.progress(`wrote ${foundFile}; shrinking (at most ${o.shrink.maxAttempts} runs, ${Math.round(o.shrink.timeMs / 1000)} s; a candidate is taken after ${o.shrink.runs} reproducing run(s) in a row)`);
   if (o.signal.aborted) return outcome;
 
   const wanted = new Set(found.violation?.invariants ?? []);
@@ -114,6 +115,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreOutcome> {
       now,
       floorMs: (x) => (x.fault.kind === 'kill' || (x.fault.kind === 'staggered' && x.fault.of === 'kill') ? killMinMs(s.downAfterMs) : 500),
       signal: o.signal,
+      runs: o.shrink.runs,
     },
   );
   const shrinkMs = Math.round(now() - started);

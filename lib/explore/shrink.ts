@@ -8,8 +8,8 @@
  *     steps mostly only moved the master around);
  *  2. drop one step at a time;
  *  3. shorten windows: halve one step's hold (never below its floor) or its gap.
- * After every reproducing candidate the list is rebuilt from the new schedule; a candidate already tried
- * is never run twice. Bounded by attempts and by a deadline; a run that fails to reproduce (the system
+ * A candidate is taken when `runs` runs in a row reproduce; the list is then rebuilt from the new schedule; a
+ * candidate already tried is never tried again. Bounded by attempts and by a deadline; a run that fails to reproduce (the system
  * is not deterministic) only means that candidate is not taken.
  */
 
@@ -39,6 +39,8 @@ export interface ShrinkBounds<S extends Shrinkable> {
   minGapMs?: number;
   /** Stop early (Ctrl-C). */
   signal?: AbortSignal;
+  /** A candidate is taken only when this many runs in a row reproduce (each run is an attempt). @default 1 */
+  runs?: number;
 }
 
 export interface ShrinkResult<S> {
@@ -81,29 +83,42 @@ export async function shrink<S extends Shrinkable>(
   let confirmed = false;
   const attempts: ShrinkAttempt[] = [];
   const tried = new Set<string>([JSON.stringify(current)]);
+  const attempt = async (candidate: S[], change: string): Promise<boolean> => {
+    const t0 = b.now();
+    let reproduced = false;
+    let error: string | undefined;
+    try {
+      reproduced = await reproduces(candidate, change);
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    attempts.push({ attempt: attempts.length + 1, change, steps: candidate.length, reproduced, ms: Math.round(b.now() - t0), ...(error ? { error } : {}) });
+    return reproduced;
+  };
+  const stop = (stoppedBy: ShrinkResult<S>['stoppedBy']): ShrinkResult<S> => ({ minimal: current, confirmed, attempts, stoppedBy });
+  const bound = (): ShrinkResult<S>['stoppedBy'] | undefined =>
+    b.signal?.aborted ? 'interrupted' : attempts.length >= b.maxAttempts ? 'attempts' : b.now() >= b.deadline ? 'time' : undefined;
   for (;;) {
     const next = candidates(current, b.floorMs, b.minGapMs).filter((c) => !tried.has(JSON.stringify(c.steps)));
-    if (next.length === 0) return { minimal: current, confirmed, attempts, stoppedBy: 'fixpoint' };
+    if (next.length === 0) return stop('fixpoint');
     let taken = false;
     for (const c of next) {
-      if (b.signal?.aborted) return { minimal: current, confirmed, attempts, stoppedBy: 'interrupted' };
-      if (attempts.length >= b.maxAttempts) return { minimal: current, confirmed, attempts, stoppedBy: 'attempts' };
-      if (b.now() >= b.deadline) return { minimal: current, confirmed, attempts, stoppedBy: 'time' };
       // Two candidates of one list can be equal ("keep the last 3 of 4" = "drop step 1").
       const key = JSON.stringify(c.steps);
       if (tried.has(key)) continue;
+      const why = bound();
+      if (why) return stop(why);
       tried.add(key);
-      const t0 = b.now();
-      let reproduced = false;
-      let error: string | undefined;
-      try {
-        reproduced = await reproduces(c.steps, c.change);
-      } catch (err) {
-        error = err instanceof Error ? err.message : String(err);
+      // Taken only when every one of `runs` runs reproduces: a borderline candidate (a hold just about as long as
+      // down-after) fails some of the time, and a minimal schedule that does not replay is no use.
+      const runs = b.runs ?? 1;
+      let all = true;
+      for (let run = 1; run <= runs && all; run++) {
+        if (run > 1 && bound()) return stop(bound() as ShrinkResult<S>['stoppedBy']);
+        const change = runs > 1 ? `${c.change} (run ${run}/${runs})` : c.change;
+        all = await attempt(c.steps, change);
       }
-      attempts.push({ attempt: attempts.length + 1, change: c.change, steps: c.steps.length, reproduced, ms: Math.round(b.now() - t0), ...(error ? { error } : {}) });
-      if (b.signal?.aborted) return { minimal: reproduced ? c.steps : current, confirmed: confirmed || reproduced, attempts, stoppedBy: 'interrupted' };
-      if (reproduced) {
+      if (all) {
         current = c.steps;
         confirmed = true;
         taken = true;
