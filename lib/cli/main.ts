@@ -17,6 +17,7 @@ type Handler = (p: Parsed, ctx: CliContext) => Promise<number>;
 const HANDLERS: Record<string, () => Promise<Handler>> = {
   run: async () => (await import('./run.ts')).runCommand,
   compare: async () => (await import('./compare.ts')).compareCommand,
+  explore: async () => (await import('./explore.ts')).exploreCommand,
   list: async () => (await import('./list.ts')).listCommand,
   merge: async () => (await import('./merge.ts')).mergeCommand,
   check: async () => (await import('./check.ts')).checkCommand,
