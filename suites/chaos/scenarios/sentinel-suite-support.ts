@@ -4,11 +4,14 @@
  * bounded poll that records when a condition first held.
  */
 import { now, sleep } from '../../../lib/clock.ts';
+import { SENTINEL_PING_PERIOD_MS, SENTINEL_TICK_MS } from '../../../lib/scenario/bounds.ts';
 import type { StartedSentinelTopology } from '../../../lib/topology/topology.ts';
+
+export { SENTINEL_TICK_MS };
 
 /** Sentinel's PING period towards an instance: SENTINEL_PING_PERIOD (1000 ms), or down-after when shorter (sentinel.c). */
 export function pingPeriodMs(downAfterMs: number): number {
-  return Math.min(downAfterMs, 1000);
+  return Math.min(downAfterMs, SENTINEL_PING_PERIOD_MS);
 }
 
 /**
@@ -18,9 +21,6 @@ export function pingPeriodMs(downAfterMs: number): number {
 export function pauseMs(downAfterMs: number): number {
   return downAfterMs + pingPeriodMs(downAfterMs) + 500;
 }
-
-/** Sentinel's timer runs at 10-20 Hz (server.hz is re-drawn each tick): a state change is seen at most this late. */
-export const SENTINEL_TICK_MS = 100;
 
 /**
  * How late after "down-after since the last reply" a +sdown may come when a link is cut or its peer killed: the
