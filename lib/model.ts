@@ -177,6 +177,8 @@ export interface ScenarioResult {
     /** Extra settings that change what is measured (e.g. SENTINEL DEBUG periods). */
     notes: string[];
   };
+  /** The client library the workload ran (absent in results written before clients were pluggable: ioredis). */
+  client?: { name: string; version?: string; command?: string };
   startedAt: string;
   durationMs: number;
   verdict: 'pass' | 'fail' | 'error';

@@ -40,6 +40,7 @@ const PLACEHOLDER: Partial<Record<ConfigKey, string>> = {
   maxSlowerPct: 'PCT',
   maxSlowerMs: 'MS',
   maxNewLoss: 'N',
+  client: 'CLIENT',
 };
 
 function setting(key: ConfigKey, help?: string): [string, OptionSpec] {
@@ -48,7 +49,7 @@ function setting(key: ConfigKey, help?: string): [string, OptionSpec] {
     type: k.kind === 'bool' ? 'boolean' : 'string',
     help: help ?? k.help,
     config: key,
-    ...(k.kind === 'list' ? { multiple: true } : {}),
+    ...(k.kind === 'list' || k.kind === 'client' ? { multiple: true } : {}),
   };
   const value = PLACEHOLDER[key];
   if (value !== undefined) spec.value = value;
@@ -84,6 +85,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       setting('sentinelImage'),
       setting('toxiproxyImage'),
       ...SCENARIO_SETTINGS,
+      setting('client', 'client library of the workload: ioredis (default), redis-py, or cmd:<adapter command> (docs/client-protocol.md)'),
       ['shard', { type: 'string', value: 'I/N', help: 'run only the I-th of N deterministic, duration-balanced parts of the selection (default report dir reports/<run id>-shard-I-of-N)' }],
       RUN_ID,
       CONFIG,
@@ -93,6 +95,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'sentinel-chaos run --scenarios quick',
       'sentinel-chaos run --redis-image redis:7.0.15 --sentinel-image redis:7.4.2 --seed 42',
       'sentinel-chaos run --shard 1/2 --run-id ci-123',
+      'sentinel-chaos run --scenarios kill-master --client redis-py',
     ],
   },
   {
@@ -118,6 +121,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       setting('maxSlowerPct'),
       setting('maxSlowerMs'),
       setting('maxNewLoss'),
+      setting('client'),
       ['from', { type: 'string', multiple: true, value: 'DIR', help: 'compare existing report folders (repeat; the first is the baseline) instead of running' }],
       RUN_ID,
       CONFIG,
@@ -127,6 +131,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'sentinel-chaos compare --scenarios kill-master --image redis:7.0.15 --image valkey/valkey:9.0',
       'sentinel-chaos compare --image redis:7.2 --image redis:7.4.2 --sentinel-image redis:7.2 --max-slower-ms 1000',
       'sentinel-chaos compare --from reports/merged-redis-7.0.15 --from reports/merged-valkey-9.0',
+      'sentinel-chaos compare --scenarios kill-master --client ioredis --client redis-py',
     ],
   },
   {

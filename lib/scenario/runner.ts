@@ -15,6 +15,7 @@ import { RolePoller } from '../observe/role-poller.ts';
 import { SentinelEventRecorder } from '../observe/sentinel-events.ts';
 import type { TopologyOptions } from '../topology/options.ts';
 import { SentinelTopology, type Progress, type StartedSentinelTopology } from '../topology/topology.ts';
+import { clientFactory } from '../workload/choose.ts';
 import { Workload, type WorkloadOptions } from '../workload/workload.ts';
 import { converge } from './converge.ts';
 import { planSchedule } from './plan.ts';
@@ -35,6 +36,8 @@ export interface RunOptions {
    * does, before it writes the report); signals still tear everything down through the registry.
    */
   deferTeardown?: (teardown: Promise<void>) => void;
+  /** The workload's client library: "ioredis" (default), "redis-py", "cmd:<adapter>" (lib/workload/choose.ts). */
+  client?: string;
   /** Workload warm-up before the schedule starts. @default 500 */
   warmupMs?: number;
   progress?: Progress;
@@ -109,7 +112,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
   let topology: StartedSentinelTopology | undefined;
   const events = new SentinelEventRecorder();
   const poller = new RolePoller(100);
-  const workload = new Workload({ random: rng(o.seed ^ 0x5eed), ...(s.workload ?? DEFAULT_WORKLOAD) });
+  const workload = new Workload({ random: rng(o.seed ^ 0x5eed), ...(s.workload ?? DEFAULT_WORKLOAD), client: clientFactory(o.client) });
   const steps: { step: Step; record?: FaultRecord }[] = s.schedule.map((step) => ({ step }));
   let healAt = t0;
   try {
@@ -160,6 +163,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
     }
   }
   history.ops = workload.ops;
+  result.client = workload.client;
   history.events = events.events;
   history.polls = poller.polls;
   const measured = steps[s.failover.fromStep ?? 0]?.record;

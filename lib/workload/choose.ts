@@ -5,18 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../config.ts';
 import type { ClientFactory } from './client.ts';
+import { clientChoiceProblem } from './choose-problem.ts';
 import { ExternalFactory } from './external-client.ts';
 import { IoredisFactory } from './ioredis-client.ts';
 
-export const BUILTIN_CLIENTS = ['ioredis', 'redis-py'] as const;
-
-/** Undefined when `choice` is a client the harness can run; otherwise why not (for a one-line error). */
-export function clientChoiceProblem(choice: string): string | undefined {
-  if ((BUILTIN_CLIENTS as readonly string[]).includes(choice)) return undefined;
-  if (choice.startsWith('cmd:')) return choice.slice(4).trim() === '' ? 'cmd: needs a command, like cmd:"python3 my-adapter.py"' : undefined;
-  return `must be ${BUILTIN_CLIENTS.join(', ')} or cmd:<adapter command> (docs/client-protocol.md)`;
-}
+export { BUILTIN_CLIENTS, clientChoiceProblem } from './choose-problem.ts';
 
 /** The repository root (lib/workload/ → ../..): where clients/ and .tools/ live. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,11 +24,11 @@ export function clientFactory(choice: string | undefined): ClientFactory {
   if (choice === undefined || choice === 'ioredis') return new IoredisFactory();
   if (choice === 'redis-py') {
     if (!existsSync(REDIS_PY_PYTHON)) {
-      throw new Error(`client redis-py needs the Python environment ${REDIS_PY_PYTHON}. Fix: run through scripts/sc with --client redis-py (or SC_CLIENT=redis-py), which provisions it`);
+      throw new ConfigError(`client redis-py needs the Python environment ${REDIS_PY_PYTHON}. Fix: run through scripts/sc with --client redis-py (or SC_CLIENT=redis-py), which provisions it`);
     }
     return new ExternalFactory({ name: 'redis-py', command: REDIS_PY_PYTHON, args: [REDIS_PY_ADAPTER] });
   }
   const problem = clientChoiceProblem(choice);
-  if (problem) throw new Error(`invalid client ${JSON.stringify(choice)}: ${problem}`);
+  if (problem) throw new ConfigError(`invalid client ${JSON.stringify(choice)}: ${problem}`);
   return new ExternalFactory({ name: choice, command: choice.slice(4).trim(), shell: true });
 }
