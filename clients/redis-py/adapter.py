@@ -32,6 +32,8 @@ class Track:
 
     sent = False
     peer = None
+    # Inside a new connection's handshake (AUTH, HELLO, CLIENT SETINFO): those writes are not the operation.
+    handshake = False
 
     @classmethod
     def reset(cls):
@@ -42,9 +44,18 @@ class Track:
 class Tracked:
     """Connection mixin: records the socket a command is written on (its peer is the node's published port)."""
 
+    def on_connect_check_health(self, check_health=True):
+        Track.handshake = True
+        try:
+            return super().on_connect_check_health(check_health)
+        finally:
+            Track.handshake = False
+
     def send_packed_command(self, command, check_health=True):
         if not self._sock:
-            self.connect()  # An error here: nothing was written.
+            self.connect()  # An error here (in the connection or its handshake): nothing was written.
+        if Track.handshake:
+            return super().send_packed_command(command, check_health)
         try:
             host, port = self._sock.getpeername()[:2]
             Track.peer = f"{host}:{port}"

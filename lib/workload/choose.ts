@@ -24,7 +24,7 @@ export function clientFactory(choice: string | undefined): ClientFactory {
   if (choice === undefined || choice === 'ioredis') return new IoredisFactory();
   if (choice === 'redis-py') {
     if (!existsSync(REDIS_PY_PYTHON)) {
-      throw new ConfigError(`client redis-py needs the Python environment ${REDIS_PY_PYTHON}. Fix: run through scripts/sc with --client redis-py (or SC_CLIENT=redis-py), which provisions it`);
+      throw new ConfigError(`client redis-py needs the Python environment ${REDIS_PY_PYTHON}. Fix: run SC_CLIENT=redis-py scripts/sc env (scripts/sc provisions it whenever the redis-py client is selected)`);
     }
     return new ExternalFactory({ name: 'redis-py', command: REDIS_PY_PYTHON, args: [REDIS_PY_ADAPTER] });
   }

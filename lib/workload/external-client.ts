@@ -71,6 +71,8 @@ export function helloFor(t: StartedSentinelTopology, target: ClientTarget): Hell
 
 const OUTCOMES = new Set<Op['outcome']>(['ok', 'failed', 'unknown']);
 const STDERR_LINES = 5;
+/** Beyond the margin, how long a closed adapter may take to exit (interpreter teardown) before its group is killed. */
+const CLOSE_GRACE_MS = 1000;
 
 /** `host:port` written as the harness writes it (IPv4-mapped IPv6 as IPv4). */
 function normalise(addr: string): string {
@@ -160,7 +162,7 @@ export class ExternalClient implements WorkloadClient {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       this.write({ op: 'close' });
       child.stdin.end();
-      const grace = setTimeout(() => this.kill(), this.spec.marginMs ?? this.hello.commandTimeoutMs + 1000);
+      const grace = setTimeout(() => this.kill(), (this.spec.marginMs ?? this.hello.commandTimeoutMs) + CLOSE_GRACE_MS);
       await this.exited;
       clearTimeout(grace);
     }
@@ -263,8 +265,9 @@ export class ExternalFactory implements ClientFactory {
     return new ExternalClient(this.spec, helloFor(t, target), nodeByAddress(t, [target.group]), t.redisNames(), (info) => (this.announced ??= info));
   }
 
+  /** A `cmd:` adapter also records its command line (the built-in redis-py adapter is named by its version). */
   info(): ClientInfo {
-    const command = [this.spec.command, ...(this.spec.args ?? [])].join(' ');
-    return { ...(this.announced ?? { name: this.spec.name }), command };
+    const base = this.announced ?? { name: this.spec.name };
+    return this.spec.shell ? { ...base, command: this.spec.command } : base;
   }
 }
