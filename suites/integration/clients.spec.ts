@@ -91,8 +91,10 @@ describe('clients: kill -9 of the master with the workload on redis-py', functio
     // The fault's start is taken before `docker kill` runs: a write invoked in between may still be acknowledged.
     const deadBy = killedAt + Number(r.history.faults[0]?.detail?.['injectMs'] ?? 0);
     const outage = r.history.ops.filter((o) => o.f === 'add' && o.invoke > deadBy && o.invoke < switchedAt);
-    expect(outage.filter((o) => o.outcome === 'ok'), 'no write acknowledged while no master was reachable').to.deep.equal([]);
-    expect(outage.length, 'the client kept trying during the outage').to.be.above(20);
+    // The first sentinel switches its answer a few ms before its +switch-master reaches the harness (it fsyncs
+    // its config first), so redis-py may reach the new master just before `switchFirst`: never the old one.
+    expect(outage.filter((o) => o.outcome === 'ok' && o.node !== newMaster), 'acknowledged by the old master after the kill').to.deep.equal([]);
+    expect(outage.filter((o) => o.outcome !== 'ok').length, 'the client saw the outage: failed or unknown writes').to.be.above(20);
     expect(f['durableClientRecovery'], 'durable recovery measured from redis-py\'s writes').to.be.a('number');
     expect(r.checks['split-brain']?.valid, 'every acknowledged write on the elected master').to.equal(true);
   });
