@@ -11,7 +11,7 @@ const code = await main(process.argv.slice(2), {
   err: (line) => void process.stderr.write(`${line}\n`),
   env: process.env,
   cwd: process.cwd(),
-  catalogue: async () => (await import('../suites/chaos/catalogue.ts')).catalogue,
+  catalogue: async () => (await import('../suites/chaos/catalogue.ts')).catalogue(),
 });
 if (interrupted()) {
   // The topology registry is removing what was running and exits the process (130 / 143) when done;

@@ -80,7 +80,15 @@ export interface FaultRecord {
   /** The fault's report colour ("#rrggbb", Fault.colour); absent in reports written before faults had one. */
   colour?: string;
   targets: string[];
+  /**
+   * When the injecting call (Docker / toxiproxy / Redis) had returned: the fault is certainly in effect from
+   * here, so every phase is measured from it. Before `invokedAt` existed, the time before target resolution.
+   */
   start: number;
+  /** When the injecting call was made (after the targets were resolved); absent in histories recorded before. */
+  invokedAt?: number;
+  /** Index of the schedule step that injected it; absent for faults injected from a `during` hook (and in older histories). */
+  step?: number;
   /** When the heal completed; absent if it never healed. */
   end?: number;
   detail?: Record<string, unknown>;
@@ -96,6 +104,11 @@ export interface FinalState {
   /** For the counter workload: the final counter values. */
   counters: Record<string, number>;
   error?: string;
+  /**
+   * False when the topology had not converged when the read was taken: the read is kept for the record, but
+   * nothing is judged from it (write-loss is 'unknown'). Absent in histories recorded before this field.
+   */
+  converged?: boolean;
 }
 
 /** A line of a sentinel's or redis node's own log, with the timestamp the server printed. */
@@ -144,6 +157,15 @@ export interface History {
   final: FinalState;
   nodes: NodeInfo[];
   masterName: string;
+  /** Index in `faults` of the fault failover timing is measured from (null: none was injected). Absent in older histories. */
+  measuredFault?: number | null;
+  /** When the final heal completed (epoch ms). Absent in older histories. */
+  healedAt?: number;
+  /**
+   * Results measured live during the run that the history cannot reproduce (convergence, a scenario's `during`
+   * observations), stored so a stored result can be judged again. Absent in older histories.
+   */
+  observations?: Record<string, CheckResult>;
 }
 
 export interface Assertion {
@@ -176,6 +198,10 @@ export interface ScenarioResult {
     sentinels: number;
     /** Extra settings that change what is measured (e.g. SENTINEL DEBUG periods). */
     notes: string[];
+    /** The SENTINEL DEBUG periods in force (ms), e.g. { 'info-period': 1000 }. Absent in older results (see notes). */
+    sentinelDebug?: Record<string, number>;
+    /** The user's redis.conf / sentinel.conf lines the servers got (--redis-conf / --sentinel-conf). */
+    userConfig?: import('./topology/user-config.ts').UserConfigReport | undefined;
   };
   /** The client library the workload ran (absent in results written before clients were pluggable: ioredis). */
   client?: { name: string; version?: string; command?: string };
@@ -184,6 +210,14 @@ export interface ScenarioResult {
   verdict: 'pass' | 'fail' | 'error';
   error?: string;
   checks: Record<string, CheckResult>;
+  /** The scenario's declared non-valid checks (Scenario.expectedOutcomes) the verdict was judged against. */
+  expectedOutcomes?: Record<string, ExpectedOutcome>;
   assertions: Assertion[];
   history: History;
+}
+
+/** A check declared to come out not valid, and why (see Scenario.expectedOutcomes). */
+export interface ExpectedOutcome {
+  valid: false | 'unknown';
+  why: string;
 }

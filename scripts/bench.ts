@@ -7,8 +7,9 @@
  *   accuracy   failover timing: event stream vs the sentinels' own log timestamps   target <= 10 ms median error
  *   rss        the harness's peak RSS (process.resourceUsage().maxRSS)              target <= 250 MB
  *   suite      the full default chaos suite's wall time and its peak RSS            target <= 4 min (only with --suite)
+ *   compare    a 3-scenario × 2-image × 5-trial comparison (`compare --repeat 5`)    target <= 5 min (only with --only compare)
  *
- * Usage: node scripts/bench.ts [--only ready,parallel,workload,accuracy,suite] [--runs 5] [--reps 2] [--kills 5]
+ * Usage: node scripts/bench.ts [--only ready,parallel,workload,accuracy,suite,compare] [--runs 5] [--reps 2] [--kills 5]
  *          [--processes 16] [--rate 3000] [--seconds 5] [--suite] [--no-write]
  * `--suite` adds the full suite (minutes) to the default sections; `--only suite` runs just that.
  * Prints the figures and appends them, with the date and the machine, to benchmarks/RESULTS.md.
@@ -40,7 +41,10 @@ const BENCH_LABEL = { 'sentinel-chaos.bench': `harness-${process.pid}` };
 /** What the chaos suite uses (SENTINEL DEBUG periods etc.), so the figures are the suite's. */
 const SUITE_TOPOLOGY: Partial<TopologyOptions> = { ...suiteSettings({}).topology, labels: BENCH_LABEL };
 
-const TARGETS = { readyP50Ms: 2500, suiteMs: 4 * 60_000, rssMB: 250, opsPerS: 2000, accuracyMs: 10 };
+const TARGETS = { readyP50Ms: 2500, suiteMs: 4 * 60_000, compareMs: 5 * 60_000, rssMB: 250, opsPerS: 2000, accuracyMs: 10 };
+
+/** The comparison the `compare` section times: three quick scenarios, the same image twice (A/A), five trials each. */
+const COMPARE_BENCH = { scenarios: 'kill-master,pause-master-short,manual-failover', repeat: 5 };
 
 // ------------------------------------------------------------------ small statistics
 
@@ -300,6 +304,29 @@ async function benchSuite(): Promise<void> {
   });
 }
 
+/** Wall time of a real `compare` (A/A on the configured redis image) through the CLI, with its verdict. */
+async function benchCompare(image: string): Promise<void> {
+  const dir = path.join(ROOT, 'reports', `bench-compare-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const args = [path.join(ROOT, 'bin', 'sentinel-chaos.ts'), 'compare', '--image', image, '--image', image, '--scenarios', COMPARE_BENCH.scenarios, '--repeat', String(COMPARE_BENCH.repeat), '--report-dir', dir];
+  const t0 = now();
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, TESTCONTAINERS_RYUK_DISABLED: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let tail = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    tail = (tail + d).slice(-4000);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  const ms = now() - t0;
+  const file = path.join(dir, 'comparison.json');
+  const summary = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { summary: string }).summary : `no comparison.json (exit ${code}); stderr tail: ${tail.slice(-300)}`;
+  figure({
+    name: `compare wall time (${COMPARE_BENCH.scenarios.split(',').length} scenarios × 2 images × ${COMPARE_BENCH.repeat} trials, A/A on ${image})`,
+    value: `${r1(ms / 1000)} s`,
+    target: `<= ${TARGETS.compareMs / 1000} s`,
+    met: ms <= TARGETS.compareMs,
+    detail: `exit ${code}; ${summary}; report ${path.relative(ROOT, dir)}`,
+  });
+}
+
 // ------------------------------------------------------------------ report
 
 function machine(): string {
@@ -356,7 +383,7 @@ async function main(): Promise<void> {
   };
   const only = new Set((values.only ?? '').split(',').filter(Boolean));
   if (values.suite) only.add('suite');
-  const known = ['ready', 'parallel', 'workload', 'accuracy', 'suite'];
+  const known = ['ready', 'parallel', 'workload', 'accuracy', 'suite', 'compare'];
   const unknown = [...only].filter((x) => !known.includes(x));
   if (unknown.length) throw new Error(`--only takes ${known.join(', ')} (got ${unknown.join(', ')})`);
   const runs = int('runs', values.runs, 1, 50);
@@ -374,6 +401,7 @@ async function main(): Promise<void> {
     const rssMB = process.resourceUsage().maxRSS / 1024;
     if (['ready', 'parallel', 'workload', 'accuracy'].some((x) => only.has(x))) figure({ name: 'harness peak RSS (this process: topologies, workload, event recording)', value: `${r1(rssMB)} MB`, target: `<= ${TARGETS.rssMB} MB`, met: rssMB <= TARGETS.rssMB });
     if (only.has('suite')) await benchSuite();
+    if (only.has('compare')) await benchCompare(suiteSettings({}).topology.images?.redis ?? 'redis:7.0.15');
   } finally {
     const left = await listLabelled(BENCH_LABEL);
     if (left.length) {

@@ -6,7 +6,10 @@
 #   scripts/soak.sh [N]        environment passes through (SC_SCENARIOS, SC_SEED, SC_SENTINEL_DEBUG, ...)
 #
 # Prints one line per run (exit code, wall time, leftover containers of that run), then the flake count
-# per scenario and in total, and appends the same summary to benchmarks/RESULTS.md. Each run's report
+# per scenario and in total with its pass rate and 95% Wilson interval (lib/stats/wilson.ts: 5/5 passes
+# only says "at least ~57%"), and appends the same summary to benchmarks/RESULTS.md. Soak counts whole
+# suite runs (each through Mocha); for repeated trials in ONE report use `sentinel-chaos run --repeat N`
+# (its results.json, summary.md and index.html carry the same pass rates). Each run's report
 # stays in reports/soak-<time>/run-<i>/ (index.html, results/*.json) and its output in run-<i>.log.
 # Without SC_SEED every run draws its own seed (recorded in its report), so runs differ in schedule jitter.
 set -uo pipefail
@@ -52,10 +55,12 @@ total_secs=$(( $(date +%s) - t_all ))
 
 machine="$(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory, Node $(PATH="$root/.tools/node/node_modules/.bin:$PATH" node --version), Docker $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo unknown); load average at the end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 
-PATH="$root/.tools/node/node_modules/.bin:$PATH" node --input-type=module - "$out" "$n" "$total_secs" "$machine" "$root/benchmarks/RESULTS.md" <<'EOF'
+PATH="$root/.tools/node/node_modules/.bin:$PATH" node --input-type=module - "$out" "$n" "$total_secs" "$machine" "$root/benchmarks/RESULTS.md" "$root" <<'EOF'
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-const [out, n, totalSecs, machine, resultsMd] = process.argv.slice(2);
+import { pathToFileURL } from 'node:url';
+const [out, n, totalSecs, machine, resultsMd, root] = process.argv.slice(2);
+const { wilson } = await import(pathToFileURL(join(root, 'lib', 'stats', 'wilson.ts')).href);
 const runs = readFileSync(join(out, 'runs.tsv'), 'utf8').trim().split('\n').filter(Boolean).map((l) => {
   const [i, rc, secs, left, nets] = l.split('\t').map(Number);
   return { i, rc, secs, left, nets };
@@ -77,7 +82,9 @@ const rows = [...verdicts.keys()].sort().map((id) => {
   const v = runs.map((r) => verdicts.get(id).get(r.i) ?? 'missing');
   const c = (x) => v.filter((y) => y === x).length;
   const flakes = v.length - c('pass');
-  return { id, pass: c('pass'), fail: c('fail'), error: c('error'), missing: c('missing'), flakes, flaky: flakes > 0 && c('pass') > 0, never: c('pass') === 0 };
+  const w = wilson(c('pass'), v.length);
+  const pct = (x) => `${Math.round(x * 100)}%`;
+  return { id, pass: c('pass'), fail: c('fail'), error: c('error'), missing: c('missing'), flakes, flaky: flakes > 0 && c('pass') > 0, never: c('pass') === 0, rate: `${pct(w.rate)} (${pct(w.lo)}–${pct(w.hi)})` };
 });
 const total = rows.reduce((s, r) => s + r.flakes, 0);
 const leftovers = runs.reduce((s, r) => s + r.left + r.nets, 0);
@@ -89,10 +96,10 @@ const lines = [
   `Runs: ${runs.map((r) => `#${r.i} exit ${r.rc}, ${r.secs} s, seed ${seeds[r.i] ?? '?'}`).join('; ')}.`,
   `Leftover containers + networks after the runs: ${leftovers}.`,
   '',
-  '| scenario | pass | fail | error | no result | flakes |',
-  '| --- | --- | --- | --- | --- | --- |',
-  ...rows.map((r) => `| ${r.id} | ${r.pass} | ${r.fail} | ${r.error} | ${r.missing} | ${r.flakes}${r.never ? ' (never passed)' : r.flaky ? ' (flaky)' : ''} |`),
-  `| **total** | ${rows.reduce((s, r) => s + r.pass, 0)} | ${rows.reduce((s, r) => s + r.fail, 0)} | ${rows.reduce((s, r) => s + r.error, 0)} | ${rows.reduce((s, r) => s + r.missing, 0)} | **${total}** |`,
+  '| scenario | pass | fail | error | no result | flakes | pass rate (95% Wilson) |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.id} | ${r.pass} | ${r.fail} | ${r.error} | ${r.missing} | ${r.flakes}${r.never ? ' (never passed)' : r.flaky ? ' (flaky)' : ''} | ${r.rate} |`),
+  `| **total** | ${rows.reduce((s, r) => s + r.pass, 0)} | ${rows.reduce((s, r) => s + r.fail, 0)} | ${rows.reduce((s, r) => s + r.error, 0)} | ${rows.reduce((s, r) => s + r.missing, 0)} | **${total}** | |`,
   '',
   `Flaky scenarios (passed in some runs, not in others): ${rows.filter((r) => r.flaky).map((r) => r.id).join(', ') || 'none'}. Never passed: ${rows.filter((r) => r.never).map((r) => r.id).join(', ') || 'none'}.`,
   '',

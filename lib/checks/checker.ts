@@ -27,6 +27,12 @@ export interface BoundCheck {
   /** The checker's key figures (Checker.keyFigures). */
   readonly keyFigures?: readonly string[];
   run(history: History): CheckResult;
+  /**
+   * True when the result comes from what was measured during the run (e.g. a `during` hook's observations)
+   * rather than from the history: the runner runs it once and stores the result in `history.observations`,
+   * and the judge (lib/scenario/judge.ts) reads it back from there instead of running it again.
+   */
+  readonly live?: boolean;
 }
 
 /**
@@ -37,7 +43,7 @@ export interface BoundCheck {
 export function withOpts<O>(checker: Checker<O>, opts: OptsOf<O>, name: string = checker.name): BoundCheck {
   return {
     name,
-    ...(checker.keyFigures ? { keyFigures: checker.keyFigures } : {}),
+    ...(checker.keyFigures ? { keyFigures: [...checker.keyFigures] } : {}),
     run: (history) => checker.check(history, resolveOpts(opts, history)),
   };
 }

@@ -1,6 +1,8 @@
 /**
  * Replica reattachment: did every node expected to end as a replica end replicating from the
- * final master with its link up, when did it settle, and has it caught up?
+ * final master with its link up, when did it settle, has it caught up — and, what convergence after the
+ * final heal does not guarantee, did the poller see it attached during the run (not only in the poll round
+ * after the final read) and did it settle within the time Sentinel's own periods allow (`bound`)?
  */
 import type { Figure, RolePoll } from '../model.ts';
 import { allValid, relMs } from './checker.ts';
@@ -22,6 +24,46 @@ export interface ReattachOpts {
    * @default 0
    */
   maxLagBytes?: number;
+  /**
+   * Each replica's final attached stretch must begin within `ms` of `from` (epoch ms, e.g. the later of the
+   * heal and the last +switch-master): see `reattachBoundMs` for how the bound follows from the configuration.
+   * Absent: not judged.
+   */
+  bound?: { ms: number; from: number };
+  /**
+   * Epoch ms (the final read) by which the poller must have seen each replica attached: see `judgeSeen`.
+   * Absent: not judged (histories recorded before the runner let the poller look after convergence).
+   */
+  seenBy?: number;
+}
+
+/** Sentinel's own periods (ms) that bound how fast it repoints a replica (see `reattachBoundMs`). */
+export interface SentinelPeriods {
+  failoverTimeoutMs: number;
+  /** SENTINEL DEBUG values in force; missing ones are Sentinel's defaults. */
+  sentinelDebug: Record<string, number>;
+}
+
+/** Sentinel's defaults (sentinel.c): ping-period 1 s, info-period 10 s, publish-period 2 s. */
+const SENTINEL_DEFAULTS = { 'ping-period': 1000, 'info-period': 10_000, 'publish-period': 2000 } as const;
+
+/**
+ * How long after a node is reachable again (the heal, or the last switch, whichever is later) Sentinel may take
+ * to have it replicating from the right master, from sentinel.c (sentinelRefreshInstanceInfo):
+ * - the sentinel reconnects its link within one ping-period;
+ * - its next INFO (every info-period) reports the node's role;
+ * - a node that came back as master is converted (+convert-to-slave) once it has reported that role for
+ *   4 × publish-period; a replica of the wrong master is repointed (+fix-slave-config) once its configuration is
+ *   failover-timeout old. Either way the SLAVEOF goes out with the first INFO after that wait (one more
+ *   info-period);
+ * - one more ping-period for the replica to connect and resync (empty-ish dataset, diskless, sync delay 0, on
+ *   a local link) and for the 100 ms poller to see it.
+ * So bound = 2 × ping-period + 2 × info-period + max(4 × publish-period, failover-timeout).
+ * With the suite's SENTINEL DEBUG (info-period 1000, publish-period 500) and failover-timeout 6000: 10 s.
+ */
+export function reattachBoundMs(p: SentinelPeriods): number {
+  const d = (k: keyof typeof SENTINEL_DEFAULTS): number => p.sentinelDebug[k] ?? SENTINEL_DEFAULTS[k];
+  return 2 * d('ping-period') + 2 * d('info-period') + Math.max(4 * d('publish-period'), p.failoverTimeoutMs);
 }
 
 /** Per-node outcome. */
@@ -31,6 +73,8 @@ interface NodeReattach {
   ms: number | null;
   /** Bytes behind the master's last offset (0 if ahead); null when an offset is missing. */
   lag: number | null;
+  /** Epoch ms of the first poll of the final attached stretch; null if not attached at the end. */
+  at: number | null;
 }
 
 export const reattach: Checker<ReattachOpts> = {
@@ -44,7 +88,16 @@ export const reattach: Checker<ReattachOpts> = {
     const results = opts.nodes.map((n) => nodeReattach(n, byNode.get(n) ?? [], master, masterOffset, opts.since));
     const maxLag = opts.maxLagBytes ?? 0;
     const verdicts = results.map((r) => judgeNode(r, master, maxLag, notes));
+    const seenBy = opts.seenBy;
+    if (seenBy !== undefined) verdicts.push(...results.map((r) => judgeSeen(r, seenBy, notes)));
     const figures = reattachFigures(results, maxLag, master);
+    if (opts.bound) {
+      const bound = opts.bound;
+      const within = results.map((r) => judgeBound(r, bound, notes));
+      verdicts.push(...within);
+      figures['boundMs'] = bound.ms;
+      figures['withinBound'] = results.length > 0 && within.every((w) => w === true);
+    }
     return { valid: master === undefined ? false : allValid(verdicts), figures, notes };
   },
 };
@@ -106,14 +159,33 @@ function nodeReattach(
   masterOffset: number | undefined,
   since: number,
 ): NodeReattach {
-  if (master === undefined) return { node, ms: null, lag: null };
+  if (master === undefined) return { node, ms: null, lag: null, at: null };
   let i = polls.length;
   while (i > 0 && attached(polls[i - 1] as RolePoll, master)) i--;
   const first = polls[i];
-  if (first === undefined) return { node, ms: null, lag: null };
+  if (first === undefined) return { node, ms: null, lag: null, at: null };
   const offset = polls[polls.length - 1]?.offset;
   const lag = offset === undefined || masterOffset === undefined ? null : Math.max(0, masterOffset - offset);
-  return { node, ms: Math.max(0, relMs(first.time, since)), lag };
+  return { node, ms: Math.max(0, relMs(first.time, since)), lag, at: first.time };
+}
+
+/**
+ * The runner lets the poller record one round after convergence, then reads the final state, then polls once
+ * more. A replica first seen attached only after the final read was not attached when the poller looked after
+ * convergence (it flapped, or was repointed again): convergence's own momentary look did not hold.
+ */
+function judgeSeen(r: NodeReattach, finalReadAt: number, notes: string[]): boolean {
+  if (r.at === null || r.at < finalReadAt) return true;
+  notes.push(`${r.node} was first seen attached only after the final read, not by the poller after convergence`);
+  return false;
+}
+
+function judgeBound(r: NodeReattach, bound: { ms: number; from: number }, notes: string[]): boolean {
+  if (r.at === null) return false;
+  const late = relMs(r.at, bound.from);
+  if (late <= bound.ms) return true;
+  notes.push(`${r.node} settled ${late} ms after the heal/switch, later than Sentinel's bound of ${bound.ms} ms`);
+  return false;
 }
 
 function judgeNode(r: NodeReattach, master: string | undefined, maxLag: number, notes: string[]): boolean | 'unknown' {

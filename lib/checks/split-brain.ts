@@ -77,7 +77,7 @@ interface Judged {
 
 export const splitBrain: Checker<SplitBrainOpts> = {
   name: 'split-brain',
-  keyFigures: ['dualMasterMs', 'writesDuringDualMaster', 'losingSideWrites'],
+  keyFigures: ['deposedWrites', 'losingSideWrites', 'dualMasterMs'],
   check(history, opts) {
     const since = opts.since ?? history.t0;
     const finalMaster = opts.finalMaster ?? history.final.node ?? finalMasterFromPolls(history.polls);

@@ -63,6 +63,16 @@ export const writeLoss: Checker<WriteLossOpts> = {
     if (history.final.error !== undefined) {
       return { valid: 'unknown', figures, notes: [`final read failed: ${history.final.error}`], details };
     }
+    // Not converged: the node read may not hold what the cluster will keep (a replica still resyncing, a master
+    // about to be demoted); the counts stay in the figures, the verdict is not drawn from them.
+    // The figures read from the final state become null (unknown); what they would have been stays in details.
+    if (history.final.converged === false) {
+      const unjudged = Object.fromEntries(Object.entries(figures).filter(([k]) => dependsOnFinal(k)));
+      const nulled = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, dependsOnFinal(k) ? null : v]));
+      const notes = ['the topology had not converged when the final read was taken: loss not judged (figures from the final read are null)'];
+      const unconverged = { figures: unjudged, lost: details.lost, failedPresent: details.failedPresent, unexpected: details.unexpected };
+      return { valid: 'unknown', figures: nulled, notes, details: { lost: [], failedPresent: [], unexpected: [], counterDuplicates: details.counterDuplicates, unconverged } };
+    }
     const allowLoss = opts.allowLoss ?? false;
     const loss = lossNotes(figures);
     const violations = violationNotes(figures);
@@ -70,6 +80,11 @@ export const writeLoss: Checker<WriteLossOpts> = {
     return { valid: violations.length === 0 && (allowLoss || loss.length === 0), figures, notes, details };
   },
 };
+
+/** Figures computed from the final read (the rest come from the ops alone). */
+function dependsOnFinal(name: string): boolean {
+  return ['lost', 'recovered', 'unexpected', 'failedPresent', 'lostRate', 'counterLostAtLeast'].includes(name) || /^counter\..*\.(final|lostAtLeast|excess)$/.test(name);
+}
 
 /** Acknowledged writes that are gone. */
 function lossNotes(f: Record<string, Figure>): string[] {

@@ -1,14 +1,17 @@
 /**
- * `sentinel-chaos compare`: the same scenarios, same seed, on two or more image variants —
- * interleaved (scenario 1 on every variant, then scenario 2, ...) so drift of a shared machine
- * spreads over all variants — then each variant's run report and the comparison with its verdict.
- * `--from` compares report folders already written instead.
+ * `sentinel-chaos compare`: the same scenarios, same seed, on two or more image variants, each
+ * scenario `--repeat` times per variant with the trials interleaved (A B A B ...: drift of a shared
+ * machine hits every variant alike) — then each variant's run report (every trial kept) and the
+ * comparison with its statistical verdict. `--from` compares report folders already written;
+ * `--calibrate IMAGE` runs an A/A comparison to measure the false-alarm rate.
  */
 import path from 'node:path';
 import { ConfigError, describeSource, type HarnessConfig, type Images } from '../config.ts';
 import { buildComparison } from '../compare/build.ts';
 import type { ComparisonReport, ScenarioOutcome, Variant } from '../compare/model.ts';
+import { calibrationLine, calibrationOf } from '../compare/calibrate.ts';
 import { outcomeOf, outcomeOfRecord, variantLabels } from '../compare/outcome.ts';
+import { verdictLines } from '../compare/verdict.ts';
 import { readResultsJson } from '../compare/read-report.ts';
 import { writeComparison } from '../compare/write.ts';
 import { machineInfo } from '../report/run-report.ts';
@@ -20,7 +23,8 @@ import { interrupted, SIGNAL_EXIT, watchInterrupts } from './interrupt.ts';
 import { preflightImages, type ImageNeed } from './preflight.ts';
 import { configFrom, resultLine, runIdFrom } from './run.ts';
 import { select } from './select.ts';
-import { randomSeed, suiteSettingsFrom } from './settings.ts';
+import { randomSeed, suiteSettingsFrom, topologyFrom } from './settings.ts';
+import { COMPARE_DEFAULT_REPEAT, freshScenario, repeatFrom } from './repeat.ts';
 import { EXIT } from './spec.ts';
 
 export interface VariantSpec {
@@ -41,9 +45,12 @@ export function parseVariants(images: readonly string[], fixedSentinel?: string)
   });
 }
 
-const NOTES = [
-  'Each figure is one run per variant on this machine: differences of a few hundred ms are within run-to-run noise on a busy host; re-run a regression before trusting it.',
-];
+function notes(repeat: number, interleaved = true): string[] {
+  return [
+    `Each scenario ran ${repeat} time(s) per variant${interleaved ? ', trials interleaved' : ' (read from existing reports: their trials were not interleaved)'}. A metric regresses only when its trials differ significantly (Mann–Whitney U, p < 0.05) AND the median difference is beyond the threshold; "~" = no change; inconclusive = too few trials or too much spread.`,
+    ...(repeat < 4 ? [`With ${repeat} trial(s) per side no difference can reach p < 0.05: use --repeat 5 or more for a verdict.`] : []),
+  ];
+}
 
 function sentinelNote(c: HarnessConfig): string[] {
   return c.sentinelDebug ? ['Every variant ran with SENTINEL DEBUG info-period 1000 publish-period 500 (shortens Sentinel internal periods; --no-sentinel-debug turns it off).'] : [];
@@ -67,8 +74,10 @@ async function compareFrom(dirs: string[], cfg: HarnessConfig, id: string, ctx: 
     return { label, ...imagesOf(r), serverVersion: null, report: path.relative(dir, path.join(d, 'index.html')), runId: r.runId };
   });
   const seeds = new Set(reads.map(({ r }) => r.seed));
-  const notes = [...NOTES];
-  if (seeds.size > 1) notes.push(`The reports were run with different seeds (${[...seeds].join(', ')}): fault schedules with jitter differ.`);
+  const counts = reads.map(({ r }) => Math.max(0, ...[...new Set(r.scenarios.map((x) => x.scenario?.id))].map((id) => r.scenarios.filter((x) => x.scenario?.id === id).length)));
+  const repeat = Math.min(...counts);
+  const noteList = notes(repeat, false);
+  if (seeds.size > 1) noteList.push(`The reports were run with different seeds (${[...seeds].join(', ')}): fault schedules with jitter differ.`);
   const outcomes = reads.map(({ r }) => {
     const list = r.scenarios.map(outcomeOfRecord);
     return cfg.scenarios.length ? list.filter((o) => cfg.scenarios.includes(o.id) || o.tags.some((t) => cfg.scenarios.includes(t))) : list;
@@ -83,7 +92,8 @@ async function compareFrom(dirs: string[], cfg: HarnessConfig, id: string, ctx: 
     thresholds: cfg.thresholds,
     variants,
     outcomes,
-    notes,
+    repeat,
+    notes: noteList,
   });
   return { report, dir };
 }
@@ -93,25 +103,32 @@ export async function compareCommand(p: Parsed, ctx: CliContext): Promise<number
   const id = runIdFrom(p, ctx);
   const from = (p.values['from'] as string[] | undefined) ?? [];
   const progress = progressPrinter(ctx);
+  const repeat = repeatFrom(p, COMPARE_DEFAULT_REPEAT);
+  const calibrate = typeof p.values['calibrate'] === 'string' ? p.values['calibrate'] : undefined;
   let result: { report: ComparisonReport; dir: string };
-  if (from.length > 0) {
+  if (calibrate !== undefined) {
+    if (from.length > 0 || cfg.sources.compareImages === 'cli') throw new UsageError('--calibrate IMAGE runs IMAGE against itself: it takes no --image or --from. Fix: drop them');
+    result = await compareRun({ ...cfg, compareImages: [calibrate, calibrate] }, id, ctx, progress, repeat);
+    result.report.calibration = calibrationOf(result.report, calibrate);
+  } else if (from.length > 0) {
+    if (p.values['repeat'] !== undefined) throw new UsageError('--repeat runs trials; --from only reads reports (their trials are what they hold). Fix: drop --repeat');
     if (cfg.sources.compareImages === 'cli') throw new UsageError('use either --image (run the scenarios) or --from (compare existing reports), not both. Fix: drop one of them');
     if (from.length < 2) throw new UsageError(`compare --from needs at least two report folders, got ${from.length}. Fix: pass --from BASELINE_DIR --from CANDIDATE_DIR`);
     result = await compareFrom(from, cfg, id, ctx);
   } else {
-    result = await compareRun(cfg, id, ctx, progress);
+    result = await compareRun(cfg, id, ctx, progress, repeat);
   }
   const { report, dir } = result;
   const out = await writeComparison(report, { dir, warn: ctx.err });
-  for (const s of report.scenarios) {
-    for (const f of s.findings) progress(`${f.regression ? 'REGRESSION' : f.kind}: ${f.variant} ${f.scenario}: ${f.message}`);
-  }
+  for (const line of verdictLines(report.scenarios)) progress(line);
   progress(report.summary);
+  if (report.calibration) progress(calibrationLine(report.calibration));
   progress(`comparison: ${path.join(out.dir, 'index.html')}`);
   ctx.out(path.join(out.dir, 'index.html'));
   const signal = interrupted();
   if (signal) return SIGNAL_EXIT[signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'];
-  return report.verdict === 'no-regression' ? EXIT.ok : EXIT.failed;
+  if (report.calibration) return report.calibration.met ? EXIT.ok : EXIT.failed;
+  return report.verdict === 'no-regression' ? EXIT.ok : report.verdict === 'regression' ? EXIT.failed : EXIT.inconclusive;
 }
 
 /**
@@ -130,7 +147,7 @@ function clientLabel(client: string): string {
   return client.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'client';
 }
 
-async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progress: (m: string) => void): Promise<{ report: ComparisonReport; dir: string }> {
+async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progress: (m: string) => void, repeat: number): Promise<{ report: ComparisonReport; dir: string }> {
   const fixedSentinel = cfg.sources.sentinelImage === 'default' || cfg.sources.sentinelImage === 'provisioning' ? undefined : cfg.images.sentinel;
   const specs = clientVariants(cfg, parseVariants(cfg.compareImages, fixedSentinel));
   if (specs.length < 2) {
@@ -148,6 +165,7 @@ async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progr
     ]),
     { image: cfg.images.toxiproxy, role: 'toxiproxy sidecars', source: describeSource('toxiproxyImage', cfg.sources.toxiproxyImage), option: '--toxiproxy-image' },
   ];
+  topologyFrom(cfg); // reads the user's config files (--redis-conf, ...): a bad one fails before any image is fetched
   if (scenarios.length > 0) await preflightImages(needs, progress);
 
   const dir = path.resolve(ctx.cwd, cfg.reportDir ?? path.join('reports', `compare-${id}`));
@@ -159,15 +177,20 @@ async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progr
     const images: Images = { redis: v.redisImage, sentinel: v.sentinelImage, toxiproxy: cfg.images.toxiproxy };
     return { label, images, run: new ChaosRun(suiteSettingsFrom(cfg, { runId: `${id}-${label}`, seed, reportDir: path.join(dir, label), images, ...(v.client ? { client: v.client } : {}) }), progress) };
   });
-  progress(`compare ${id}: ${scenarios.length} scenario(s) × ${runs.length} variants (${labels.join(' vs ')}), seed ${seed}; baseline ${labels[0]}`);
+  progress(`compare ${id}: ${scenarios.length} scenario(s) × ${runs.length} variants (${labels.join(' vs ')}) × ${repeat} trial(s), seed ${seed}; baseline ${labels[0]}`);
   let step = 0;
+  const steps = scenarios.length * runs.length * repeat;
+  // Whether each run loses writes by design, per scenario id (from the Scenario itself).
+  const declared = new Map(scenarios.map((s) => [s.id, s]));
   watchInterrupts(progress);
   for (const s of scenarios) {
-    for (const r of runs) {
-      if (interrupted()) break;
-      step++;
-      progress(`[${step}/${scenarios.length * runs.length}] ${s.id} on ${r.label}`);
-      progress(resultLine(await r.run.run(s)));
+    for (let trial = 1; trial <= repeat; trial++) {
+      for (const r of runs) {
+        if (interrupted()) break;
+        step++;
+        progress(`[${step}/${steps}] ${s.id} trial ${trial}/${repeat} on ${r.label}`);
+        progress(resultLine(await r.run.run(await freshScenario(ctx, s.id))));
+      }
     }
   }
   const variants: Variant[] = [];
@@ -175,7 +198,7 @@ async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progr
   await Promise.all(runs.map((r) => r.run.settle()));
   for (const r of runs) {
     const report = r.run.report();
-    report.config = { ...report.config, images: r.images, compare: id };
+    report.config = { ...report.config, images: r.images, compare: id, repeat };
     let reportPath: string | null = null;
     try {
       const out = await writeRunReport(report, { dir: path.join(dir, r.label), latest: false, warn: ctx.err });
@@ -192,7 +215,7 @@ async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progr
       report: reportPath,
       runId: report.runId,
     });
-    outcomes.push(r.run.results.map(outcomeOf));
+    outcomes.push(r.run.results.map((x) => outcomeOf(x, declared.get(x.scenario.id))));
   }
   const report = buildComparison({
     id,
@@ -203,7 +226,8 @@ async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progr
     thresholds: cfg.thresholds,
     variants,
     outcomes,
-    notes: [...NOTES, ...sentinelNote(cfg)],
+    repeat,
+    notes: [...notes(repeat), ...sentinelNote(cfg)],
   });
   return { report, dir };
 }

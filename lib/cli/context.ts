@@ -9,7 +9,7 @@ export interface CliContext {
   err: (line: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** The scenario catalogue (loaded lazily: it pulls in the Docker and Redis clients). */
+  /** The scenario catalogue, built fresh on every call (call it again for every run); loaded lazily: it pulls in the Docker and Redis clients. */
   catalogue: () => Promise<Scenario[]>;
 }
 

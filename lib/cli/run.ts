@@ -1,7 +1,12 @@
-/** `sentinel-chaos run`: the catalogue (or a selection, or a shard of it) through ChaosRun, then the report. */
+/**
+ * `sentinel-chaos run`: the catalogue (or a selection, or a shard of it) through ChaosRun, then the
+ * report. `--repeat N` runs the selection N times round-robin (drift spreads over every scenario),
+ * each trial on a freshly built scenario; the report then carries each scenario's pass rate.
+ */
 import path from 'node:path';
 import { describeSource, loadConfig, type HarnessConfig } from '../config.ts';
 import type { ScenarioResult } from '../model.ts';
+import { flakiness } from '../report/flakiness.ts';
 import { keyFigures } from '../report/json.ts';
 import { formatMs } from '../report/report-data.ts';
 import { writeRunReport } from '../report/write-report.ts';
@@ -15,6 +20,7 @@ import { preflightImages, type ImageNeed } from './preflight.ts';
 import { select } from './select.ts';
 import { randomSeed, suiteSettingsFrom } from './settings.ts';
 import { parseShard, shardLabel, splitShard } from './shard.ts';
+import { freshScenario, repeatFrom } from './repeat.ts';
 import { EXIT } from './spec.ts';
 
 export function configFrom(p: Parsed, ctx: CliContext): HarnessConfig {
@@ -63,39 +69,53 @@ export async function runCommand(p: Parsed, ctx: CliContext): Promise<number> {
   const runId = runIdFrom(p, ctx);
   const client = onlyClient(cfg);
   clientFactory(client); // a missing redis-py environment is a one-line usage error before anything starts
+  const repeat = repeatFrom(p, 1);
   const all = await ctx.catalogue();
   const selected = select(all, cfg.scenarios, describeSource('scenarios', cfg.sources.scenarios));
   const scenarios = shard ? splitShard(selected, shard) : selected;
   const reportDir = cfg.reportDir ?? path.join('reports', shard ? `${runId}-shard-${shard.index}-of-${shard.count}` : runId);
   const seed = cfg.seed ?? randomSeed();
   const progress = progressPrinter(ctx);
+  // Settings first: reading the user's config files (--redis-conf, ...) fails before any image is fetched.
+  const settings = suiteSettingsFrom(cfg, { runId, seed, reportDir: path.resolve(ctx.cwd, reportDir) });
   if (scenarios.length > 0) await preflightImages(imageNeeds(cfg), progress);
 
   const mixed = cfg.images.sentinel !== cfg.images.redis ? ` (mixed: sentinels on ${cfg.images.sentinel})` : '';
   progress(
-    `run ${runId}: ${scenarios.length} scenario(s)${shard ? ` (shard ${shardLabel(shard)} of ${selected.length} selected)` : ''} on ${cfg.images.redis}${mixed}, client ${client}, seed ${seed}`,
+    `run ${runId}: ${scenarios.length} scenario(s)${repeat > 1 ? ` × ${repeat} trials` : ''}${shard ? ` (shard ${shardLabel(shard)} of ${selected.length} selected)` : ''} on ${cfg.images.redis}${mixed}, client ${client}, seed ${seed}`,
   );
   if (shard && scenarios.length === 0) progress(`shard ${shardLabel(shard)} has no scenarios (only ${selected.length} selected); writing an empty report`);
-  const run = new ChaosRun(suiteSettingsFrom(cfg, { runId, seed, reportDir: path.resolve(ctx.cwd, reportDir) }), progress);
+  const run = new ChaosRun(settings, progress);
   watchInterrupts(progress);
-  for (const [i, s] of scenarios.entries()) {
-    if (interrupted()) {
-      progress(`interrupted: ${scenarios.length - i} scenario(s) not run`);
-      break;
+  const total = scenarios.length * repeat;
+  let step = 0;
+  trials: for (let trial = 1; trial <= repeat; trial++) {
+    for (const s of scenarios) {
+      if (interrupted()) {
+        progress(`interrupted: ${total - step} scenario run(s) not run`);
+        break trials;
+      }
+      step++;
+      progress(`[${step}/${total}] ${s.id}${repeat > 1 ? ` trial ${trial}/${repeat}` : ''}: ${s.title}`);
+      // The first trial runs the selected object itself; later ones a fresh build (scenarios carry state).
+      const r = await run.run(trial === 1 ? s : await freshScenario(ctx, s.id));
+      progress(resultLine(r));
     }
-    progress(`[${i + 1}/${scenarios.length}] ${s.id}: ${s.title}`);
-    const r = await run.run(s);
-    progress(resultLine(r));
   }
   await run.settle();
   const report = run.report();
-  report.config = { ...report.config, images: cfg.images, ...(shard ? { shard: shardLabel(shard), selectedScenarios: selected.map((s) => s.id) } : {}) };
+  report.config = { ...report.config, images: cfg.images, ...(repeat > 1 ? { repeat } : {}), ...(shard ? { shard: shardLabel(shard), selectedScenarios: selected.map((s) => s.id) } : {}) };
   const out = await writeRunReport(report, { dir: path.resolve(ctx.cwd, reportDir), warn: ctx.err });
   const results = run.results;
   const count = (v: ScenarioResult['verdict']): number => results.filter((r) => r.verdict === v).length;
+  if (repeat > 1) {
+    for (const f of flakiness(results)) {
+      progress(`pass rate ${f.id}: ${f.passed}/${f.trials} (95% Wilson ${Math.round(f.lo * 100)}–${Math.round(f.hi * 100)}%)${f.flaky ? ' FLAKY' : ''}`);
+    }
+  }
   progress(`${count('pass')} passed, ${count('fail')} failed, ${count('error')} did not complete; report: ${path.join(out.dir, 'index.html')}`);
   ctx.out(path.join(out.dir, 'index.html'));
   const signal = interrupted();
   if (signal) return SIGNAL_EXIT[signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'];
-  return results.length === scenarios.length && results.every((r) => r.verdict === 'pass') ? EXIT.ok : EXIT.failed;
+  return results.length === total && results.every((r) => r.verdict === 'pass') ? EXIT.ok : EXIT.failed;
 }

@@ -36,6 +36,8 @@ const PLACEHOLDER: Partial<Record<ConfigKey, string>> = {
   reportDir: 'DIR',
   downAfterMs: 'MS',
   failoverTimeoutMs: 'MS',
+  redisConf: 'FILE',
+  sentinelConf: 'FILE',
   compareImages: 'IMAGE[+SENTINEL_IMAGE]',
   maxSlowerPct: 'PCT',
   maxSlowerMs: 'MS',
@@ -58,6 +60,10 @@ function setting(key: ConfigKey, help?: string): [string, OptionSpec] {
 
 const HELP: [string, OptionSpec] = ['help', { type: 'boolean', short: 'h', help: 'show this help' }];
 const CONFIG: [string, OptionSpec] = ['config', { type: 'string', value: 'FILE', help: 'JSON config file (also SC_CONFIG); see "Configuration" in sentinel-chaos --help' }];
+const SCENARIOS_FROM: [string, OptionSpec][] = [
+  ['scenarios-from', { type: 'string', value: 'MODULE', help: 'run your own scenarios: a .js/.mjs/.ts module exporting `scenarios` (array or factory) or a default export (docs/writing-scenarios.md)' }],
+  ['with-catalogue', { type: 'boolean', help: 'with --scenarios-from: run the built-in catalogue too (yours after it)' }],
+];
 const RUN_ID: [string, OptionSpec] = ['run-id', { type: 'string', value: 'ID', help: 'run id (letters, digits, . _ -; default: the start time, or SC_RUN_ID)' }];
 
 const SCENARIO_SETTINGS: [string, OptionSpec][] = [
@@ -67,6 +73,8 @@ const SCENARIO_SETTINGS: [string, OptionSpec][] = [
   setting('downAfterMs'),
   setting('failoverTimeoutMs'),
   setting('sentinelDebug'),
+  setting('redisConf'),
+  setting('sentinelConf'),
 ];
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -79,6 +87,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'writes reports/<run id>/ (index.html, results.json, junit.xml, summary.md, history/) and points reports/latest at it.',
       'Progress goes to stderr; the path of index.html to stdout. Exit 1 if any scenario failed or did not complete.',
       'A --sentinel-image different from --redis-image runs a mixed-version topology.',
+      '--repeat N runs the selection N times (round-robin, each scenario built fresh): every trial is in the report,',
+      'plus a flakiness table (pass rate per scenario with a 95% Wilson interval) in results.json, summary.md and index.html.',
     ],
     options: Object.fromEntries([
       setting('redisImage'),
@@ -86,7 +96,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       setting('toxiproxyImage'),
       ...SCENARIO_SETTINGS,
       setting('client', 'client library of the workload: ioredis (default), redis-py, or cmd:<adapter command> (docs/client-protocol.md)'),
+      ...SCENARIOS_FROM,
       ['shard', { type: 'string', value: 'I/N', help: 'run only the I-th of N deterministic, duration-balanced parts of the selection (default report dir reports/<run id>-shard-I-of-N)' }],
+      ['repeat', { type: 'string', value: 'N', help: 'run every selected scenario N times (1-100, default 1) and report each one\'s pass rate with a Wilson interval' }],
       RUN_ID,
       CONFIG,
       HELP,
@@ -96,6 +108,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'sentinel-chaos run --redis-image redis:7.0.15 --sentinel-image redis:7.4.2 --seed 42',
       'sentinel-chaos run --shard 1/2 --run-id ci-123',
       'sentinel-chaos run --scenarios kill-master --client redis-py',
+      'sentinel-chaos run --scenarios-from ./my-scenarios.mjs --redis-conf ./redis.conf --sentinel-conf ./sentinel.conf',
     ],
   },
   {
@@ -103,12 +116,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'run the same scenarios on two or more server images and judge regressions',
     usage: 'sentinel-chaos compare --image BASELINE --image CANDIDATE [--image ...] [options]\n       sentinel-chaos compare --from REPORT_DIR --from REPORT_DIR [...]',
     description: [
-      'Pre-upgrade verification. Runs every selected scenario on each image (interleaved, same seed), writes each',
-      "variant's run report and a comparison to reports/compare-<id>/ (index.html, comparison.json, summary.md),",
-      'and points reports/latest-compare at it. The first image is the baseline. A candidate REGRESSES when, on any',
-      'scenario: a judged failover phase (promotion, client recovery) is slower by more than --max-slower-pct AND',
-      'more than --max-slower-ms; more acknowledged writes are lost than the baseline plus --max-new-loss; or it fails',
-      'where the baseline passed. Exit 0: no regression; 1: regression, or inconclusive (the baseline did not complete).',
+      'Pre-upgrade verification. Runs every selected scenario --repeat times (default 5) on each image, trials',
+      "interleaved (A B A B ...), same seed; writes each variant's run report (every trial) and a comparison to",
+      'reports/compare-<id>/ (index.html, comparison.json, summary.md) and points reports/latest-compare at it.',
+      'The first image is the baseline. Per scenario and metric (durable unavailability and client recovery, the',
+      'odown / elected / promoted / switch-master phases, the loss rate, the pass rate) a test gives a verdict:',
+      '  regression   the trials differ significantly (Mann–Whitney U, p < 0.05) AND the median is slower by more',
+      '               than max(--max-slower-ms, --max-slower-pct % of the baseline median); loss rate: per-trial',
+      '               rates differ significantly and the median lost count exceeds the baseline\'s by --max-new-loss;',
+      "               pass rate: Fisher's exact test, or every baseline trial passed and 2+ candidate trials did not",
+      '  improvement  the same, faster / less loss / more passes',
+      '  ~            no change: not significant and the 95% bootstrap CI of the median difference is within the threshold',
+      '  inconclusive too few trials to ever reach p < 0.05 (e.g. 3 vs 3), or too much spread to decide',
+      'Loss of a scenario that loses writes by design (allowLoss, expectedOutcomes) is shown, not judged.',
+      'Exit 0: no regression; 1: regression; 3: inconclusive (no regression, but something could not be decided).',
+      '--calibrate IMAGE runs IMAGE against itself (A/A) and reports the false-alarm rate over every scenario ×',
+      'metric test (target <= 5%, and no scenario-level regression); exit 0 when both targets are met, else 1.',
       'IMAGE+SENTINEL_IMAGE runs that variant with different sentinels; --sentinel-image keeps every variant\'s',
       'sentinels on one image (a mixed-version topology: upgrade the servers, not the sentinels).',
       '--from compares report folders already written by `run` (e.g. merged CI shards) without running anything.',
@@ -121,8 +144,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       setting('maxSlowerPct'),
       setting('maxSlowerMs'),
       setting('maxNewLoss'),
+      ['repeat', { type: 'string', value: 'N', help: 'trials per scenario and image (1-100, default 5; 4+ needed for any significant difference)' }],
+      ['calibrate', { type: 'string', value: 'IMAGE', help: 'A/A: compare IMAGE with itself and report the false-alarm rate (no --image / --from)' }],
+      ...SCENARIOS_FROM,
       setting('client'),
-      ['from', { type: 'string', multiple: true, value: 'DIR', help: 'compare existing report folders (repeat; the first is the baseline) instead of running' }],
+      ['from', { type: 'string', multiple: true, value: 'DIR', help: 'compare existing report folders (repeat; the first is the baseline) instead of running; their repeated trials are used' }],
       RUN_ID,
       CONFIG,
       HELP,
@@ -132,6 +158,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'sentinel-chaos compare --image redis:7.2 --image redis:7.4.2 --sentinel-image redis:7.2 --max-slower-ms 1000',
       'sentinel-chaos compare --from reports/merged-redis-7.0.15 --from reports/merged-valkey-9.0',
       'sentinel-chaos compare --scenarios kill-master --client ioredis --client redis-py',
+      'sentinel-chaos compare --calibrate redis:7.0.15 --scenarios quick',
     ],
   },
   {
@@ -141,6 +168,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: ['Prints id, tags, workload duration and title of each scenario (or of the selection), then every tag with its count.'],
     options: Object.fromEntries([
       setting('scenarios', 'only these scenario ids or tags'),
+      ...SCENARIOS_FROM,
       ['json', { type: 'boolean', help: 'print JSON (id, title, tags, description, expectation, durationMs)' }],
       CONFIG,
       HELP,
@@ -180,6 +208,23 @@ export const COMMANDS: readonly CommandSpec[] = [
     ]),
     examples: ['sentinel-chaos cleanup', 'sentinel-chaos cleanup --dry-run'],
   },
+  {
+    name: 'check',
+    summary: 'judge stored results again (checkers + expectations) without Docker',
+    usage: 'sentinel-chaos check [--json] REPORT_DIR|RESULT.json|HISTORY.json [...]',
+    description: [
+      'Re-runs the checkers and the scenario\'s expectations (from the current catalogue, by scenario id) over the',
+      'stored histories of report folders, results/<id>.json or history/<id>.json files (also gzipped), and prints',
+      'one verdict line per scenario (noting a verdict that differs from the stored one). Needs no Docker engine.',
+      'Exit 1 if any scenario does not pass; 2 if an input cannot be read.',
+    ],
+    options: Object.fromEntries([
+      ['json', { type: 'boolean', help: 'print the judged results (scenarios[] with checks, assertions, verdict) as JSON' }],
+      HELP,
+    ]),
+    positionals: { name: 'PATH', help: 'report folders or result/history files to check', min: 1 },
+    examples: ['sentinel-chaos check reports/latest', 'sentinel-chaos check --json reports/ci-123/results/kill-master.json'],
+  },
 ];
 
 export function command(name: string): CommandSpec | undefined {
@@ -188,8 +233,10 @@ export function command(name: string): CommandSpec | undefined {
 
 export const EXIT = {
   ok: 0,
-  /** A scenario failed or did not complete; a regression; an inconclusive comparison. */
+  /** A scenario failed or did not complete; a regression; a calibration that missed its targets. */
   failed: 1,
   /** Bad usage or configuration: nothing was started. */
   usage: 2,
+  /** A comparison that could not decide (too few trials, too much spread, a baseline that never completed). */
+  inconclusive: 3,
 } as const;

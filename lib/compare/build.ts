@@ -1,7 +1,8 @@
-/** Assemble a ComparisonReport from each variant's scenario outcomes. Pure. */
+/** Assemble a ComparisonReport from each variant's scenario outcomes (every trial). Pure. */
 import type { Thresholds } from '../config.ts';
 import type { MachineInfo } from '../report/run-report.ts';
 import { COMPARISON_SCHEMA_VERSION, type ComparisonReport, type ScenarioOutcome, type Variant } from './model.ts';
+import { ALPHA } from './trials.ts';
 import { compareScenarios, overallVerdict, summaryLine } from './verdict.ts';
 
 export interface BuildComparisonInput {
@@ -13,8 +14,10 @@ export interface BuildComparisonInput {
   thresholds: Thresholds;
   /** variants[0] is the baseline. serverVersion null = take it from the outcomes. */
   variants: Variant[];
-  /** outcomes[v] = the scenarios run on variants[v]. */
+  /** outcomes[v] = the scenarios run on variants[v]; a scenario's trials are its outcomes with the same id, in order. */
   outcomes: ScenarioOutcome[][];
+  /** Trials asked for per scenario and variant (default: the most found). */
+  repeat?: number;
   notes?: string[];
 }
 
@@ -29,16 +32,21 @@ export function buildComparison(i: BuildComparisonInput): ComparisonReport {
       }
     }
   }
-  const byVariant = i.outcomes.map((list) => new Map(list.map((o) => [o.id, o])));
+  const byVariant = i.outcomes.map((list) => {
+    const m = new Map<string, ScenarioOutcome[]>();
+    for (const o of list) m.set(o.id, [...(m.get(o.id) ?? []), o]);
+    return m;
+  });
   const scenarios = compareScenarios(
     i.variants,
     ids.map((id) => ({
       id,
       title: meta.get(id)?.title ?? id,
       tags: meta.get(id)?.tags ?? [],
-      outcomes: i.variants.map((_, v) => byVariant[v]?.get(id) ?? null),
+      trials: i.variants.map((_, v) => byVariant[v]?.get(id) ?? []),
     })),
     i.thresholds,
+    i.seed ?? 1,
   );
   const variants = i.variants.map((v, k) => ({
     ...v,
@@ -53,6 +61,8 @@ export function buildComparison(i: BuildComparisonInput): ComparisonReport {
     seed: i.seed,
     machine: i.machine,
     thresholds: i.thresholds,
+    repeat: i.repeat ?? Math.max(0, ...scenarios.flatMap((s) => s.trials.map((t) => t.length))),
+    alpha: ALPHA,
     variants,
     scenarios,
     verdict,

@@ -1,11 +1,13 @@
 /**
  * The comparison as Markdown for $GITHUB_STEP_SUMMARY: the verdict, the variants, then per scenario
- * a side-by-side table of its figures and the findings. Stays under `maxBytes` (GitHub allows
+ * a table of its metric tests (medians over the trials, the difference with its 95 % CI, p, the
+ * verdict) and the findings. Stays under `maxBytes` (GitHub allows
  * 1024 KiB per step) by dropping whole scenario sections and saying so.
  */
 import { DEFAULT_MAX_BYTES, mdCell } from '../report/markdown.ts';
 import type { ComparisonReport, ComparisonVerdict, Finding, ScenarioComparison } from './model.ts';
-import { metricRows, variantTotals } from './view.ts';
+import { calibrationLine } from './calibrate.ts';
+import { testCells, variantTotals } from './view.ts';
 
 const ICON: Record<ComparisonVerdict | 'ok', string> = { regression: '❌', 'no-regression': '✅', ok: '✅', inconclusive: '⚠️' };
 const VERDICT_ICON: Record<string, string> = { pass: '✅', fail: '❌', error: '⚠️' };
@@ -17,21 +19,20 @@ function findingLine(f: Finding, withScenario: boolean): string {
   return `- ${mark} ${withScenario ? `\`${mdCell(f.scenario, 80)}\` ` : ''}**${mdCell(f.variant, 80)}** (${f.kind}): ${mdCell(f.message, 400)}`;
 }
 
+const TEST_ICON: Record<string, string> = { regression: '❌ ', improvement: '✅ ', '~': '', inconclusive: '⚠️ ', 'not judged': '' };
+
 function scenarioSection(r: ComparisonReport, s: ScenarioComparison): string {
-  const labels = r.variants.map((v) => v.label);
-  const head = `| Figure | ${labels.map((l, i) => `${i === 0 ? 'baseline' : `candidate ${i}`} \`${mdCell(l, 80)}\``).join(' | ')} |`;
-  const sep = `|---|${labels.map(() => '--:').join('|')}|`;
-  const rows = metricRows(s, labels).map((row) => {
-    const cells = row.cells.map((c, i) => {
-      const text = row.key === 'verdict' && s.outcomes[i] ? `${VERDICT_ICON[c.text] ?? ''} ${c.text}` : c.text;
-      const delta = c.delta ? ` (${c.delta})` : '';
-      const body = `${mdCell(text, 80)}${mdCell(delta, 60)}`;
-      return c.bad ? `**${body}** ❌` : c.good ? `${body} ✅` : body;
-    });
-    return `| ${row.label}${row.judged ? ' ⚖' : ''} | ${cells.join(' | ')} |`;
+  const multi = r.variants.length > 2;
+  const head = `| Metric${multi ? ' | Variant' : ''} | Baseline median | Candidate median | Δ median [95% CI] | p | Verdict |`;
+  const sep = `|---${multi ? '|---' : ''}|--:|--:|--:|--:|---|`;
+  const rows = s.tests.map((x) => {
+    const c = testCells(x);
+    const verdict = `${TEST_ICON[c.verdict] ?? ''}${c.verdict}`;
+    return `| ${mdCell(x.label, 60)}${multi ? ` | \`${mdCell(x.variant, 80)}\`` : ''} | ${mdCell(c.baseline, 60)} | ${mdCell(c.candidate, 60)} | ${mdCell(c.delta, 80)} | ${c.p} | ${x.verdict === 'regression' && x.judged ? `**${verdict}**` : verdict} |`;
   });
-  const findings = s.findings.length ? s.findings.map((f) => findingLine(f, false)).join('\n') : '- no differences beyond the thresholds';
-  return [`### ${ICON[s.verdict]} ${mdCell(s.title)} \`${mdCell(s.id, 80)}\`: ${s.verdict}`, '', head, sep, ...rows, '', findings, ''].join('\n');
+  const passes = s.trials.map((list, i) => `${i === 0 ? 'baseline' : `\`${mdCell(r.variants[i]?.label ?? '', 80)}\``} ${list.filter((o) => o.verdict === 'pass').length}/${list.length} ${VERDICT_ICON['pass']}`).join(' · ');
+  const findings = s.findings.length ? s.findings.map((f) => findingLine(f, false)).join('\n') : '- no change beyond the thresholds';
+  return [`### ${ICON[s.verdict]} ${mdCell(s.title)} \`${mdCell(s.id, 80)}\`: ${s.verdict}`, '', `Trials passed: ${passes}`, '', head, sep, ...rows, '', findings, ''].join('\n');
 }
 
 export function renderComparisonMarkdown(r: ComparisonReport, opts: { maxBytes?: number; reportLink?: string } = {}): string {
@@ -43,7 +44,8 @@ export function renderComparisonMarkdown(r: ComparisonReport, opts: { maxBytes?:
     '',
     mdCell(r.summary, 2000),
     '',
-    `Regression when a judged failover phase (⚖ promotion, client recovery) is slower than the baseline by more than ${t.maxSlowerPct}% **and** ${t.maxSlowerMs} ms, when more than ${t.maxNewLoss} acknowledged write(s) are lost beyond the baseline's, or on any new failure. Seed ${mdCell(r.seed ?? '—')}; ${mdCell(r.machine?.hostname ?? '?')} (${mdCell(r.machine?.cpus ?? '?')} CPUs). Failover phases are ms from the fault's start.`,
+    `${r.repeat} trial(s) per scenario and variant, interleaved. Regression when the trials differ significantly (Mann–Whitney U, p < ${r.alpha}) **and** the median is slower by more than max(${t.maxSlowerMs} ms, ${t.maxSlowerPct}% of the baseline median); when the per-trial loss rate is significantly higher and the median lost count exceeds the baseline's by more than ${t.maxNewLoss}; or when the pass rate drops (Fisher's exact test, or a clean baseline and 2+ candidate failures). ～ = no change; ⚠️ inconclusive = too few trials or too much spread. Seed ${mdCell(r.seed ?? '—')}; ${mdCell(r.machine?.hostname ?? '?')} (${mdCell(r.machine?.cpus ?? '?')} CPUs). Failover phases are ms from the fault's start.`,
+    ...(r.calibration ? ['', `**${mdCell(calibrationLine(r.calibration), 600)}**`] : []),
     ...r.notes.map((n) => `> ${mdCell(n, 500)}`),
     '',
     '| Role | Variant | Server | Redis image | Sentinel image | pass / fail / error |',

@@ -7,8 +7,12 @@
 import type { Thresholds } from '../config.ts';
 import type { MachineInfo } from '../report/run-report.ts';
 import type { KeyFigures } from '../report/json.ts';
+import type { MetricTest } from './trials.ts';
 
-export const COMPARISON_SCHEMA_VERSION = 1;
+export type { MetricTest, TestVerdict } from './trials.ts';
+
+/** 2: repeated trials (`trials`, `tests`, `repeat`, `alpha`, `calibration`). */
+export const COMPARISON_SCHEMA_VERSION = 2;
 
 /** One image set the scenarios ran on. */
 export interface Variant {
@@ -38,6 +42,12 @@ export interface ScenarioOutcome {
   figures: KeyFigures;
   serverVersion: string | null;
   durationMs: number;
+  /** The tested per-trial figures (lib/compare/metrics.ts TRIAL_METRICS), null where not measured. */
+  metrics: Record<string, number | null>;
+  /** Which check figure each metric came from, e.g. "failover-timing.durableClientRecovery". */
+  metricSources: Record<string, string>;
+  /** The scenario loses acknowledged writes by design (allowLoss, or write-loss in expectedOutcomes). */
+  lossExpected: boolean;
 }
 
 export type FindingKind =
@@ -52,7 +62,9 @@ export type FindingKind =
   /** Informational: failed on the baseline, passes on the candidate. */
   | 'fixed'
   /** The pair could not be judged (baseline errored, scenario missing, figure not measured). */
-  | 'not-comparable';
+  | 'not-comparable'
+  /** Too few trials or too much spread to decide on a metric. */
+  | 'inconclusive';
 
 export interface Finding {
   kind: FindingKind;
@@ -75,8 +87,12 @@ export interface ScenarioComparison {
   id: string;
   title: string;
   tags: string[];
-  /** Index-aligned with `variants`; null where the scenario was not run on that variant. */
+  /** Index-aligned with `variants`: the FIRST trial; null where the scenario was not run on that variant. */
   outcomes: (ScenarioOutcome | null)[];
+  /** Index-aligned with `variants`: every trial, in the order run. */
+  trials: ScenarioOutcome[][];
+  /** One statistical test per candidate × metric (pass rate, timing figures, loss rate). */
+  tests: (MetricTest & { variant: string })[];
   findings: Finding[];
   verdict: ScenarioVerdict;
 }
@@ -90,6 +106,12 @@ export interface ComparisonReport {
   seed: number | null;
   machine: MachineInfo | null;
   thresholds: Thresholds;
+  /** Trials per scenario and variant that were asked for. */
+  repeat: number;
+  /** Significance level of every test. */
+  alpha: number;
+  /** Present on `compare --calibrate`: an A/A comparison's false alarms. */
+  calibration?: Calibration;
   /** variants[0] is the baseline. */
   variants: Variant[];
   scenarios: ScenarioComparison[];
@@ -98,4 +120,22 @@ export interface ComparisonReport {
   summary: string;
   /** Notes on how the figures were obtained (single runs, shared machine, ...). */
   notes: string[];
+}
+
+/** What an A/A comparison (the same image on both sides) measured: every change it reports is false. */
+export interface Calibration {
+  image: string;
+  /** Judged scenario × metric tests. */
+  tests: number;
+  /** Tests that reported a regression or an improvement. */
+  falseAlarms: number;
+  falseAlarmRate: number;
+  /** Tests with p < alpha (whatever the effect size). */
+  significant: number;
+  inconclusive: number;
+  /** Scenarios whose verdict was REGRESSION. */
+  scenarioRegressions: number;
+  /** Targets: falseAlarmRate <= maxRate and no scenario-level regression. */
+  maxRate: number;
+  met: boolean;
 }

@@ -5,6 +5,7 @@
 import type { ScenarioResult } from '../model.ts';
 import { keyFigures, type KeyFigures, type ScenarioRecord } from '../report/json.ts';
 import { safeFileName } from '../report/json.ts';
+import { lossExpected, trialMetrics } from './metrics.ts';
 import type { ScenarioOutcome } from './model.ts';
 
 function failedAssertions(r: Pick<ScenarioResult, 'assertions'>): string[] {
@@ -17,7 +18,16 @@ function invalidChecks(r: Pick<ScenarioResult, 'checks'>): string[] {
     .map(([name]) => name);
 }
 
-function base(r: Omit<ScenarioResult, 'history'>, figures: KeyFigures): ScenarioOutcome {
+type Declared = { allowLoss?: boolean; expectedOutcomes?: Record<string, unknown> };
+
+/** What a result records of the scenario's declarations: `expectedOutcomes` at its top level (the runner copies it there). */
+function declaredIn(r: Omit<ScenarioResult, 'history'>): Declared {
+  const top = (r as { expectedOutcomes?: Record<string, unknown> }).expectedOutcomes;
+  return { ...(r.scenario as Declared | undefined), ...(top ? { expectedOutcomes: top } : {}) };
+}
+
+function base(r: Omit<ScenarioResult, 'history'>, figures: KeyFigures, declared?: Declared): ScenarioOutcome {
+  const m = trialMetrics(r.checks);
   return {
     id: r.scenario?.id ?? 'unknown',
     title: r.scenario?.title ?? r.scenario?.id ?? 'unknown',
@@ -29,11 +39,15 @@ function base(r: Omit<ScenarioResult, 'history'>, figures: KeyFigures): Scenario
     figures,
     serverVersion: r.topology?.serverVersion ?? null,
     durationMs: r.durationMs ?? 0,
+    metrics: m.values,
+    metricSources: m.sources,
+    lossExpected: lossExpected(declared ?? declaredIn(r), r.checks),
   };
 }
 
-export function outcomeOf(r: ScenarioResult): ScenarioOutcome {
-  return base(r, keyFigures(r));
+/** From a live result; `scenario` (the Scenario that ran) says whether loss is expected by design. */
+export function outcomeOf(r: ScenarioResult, scenario?: Declared): ScenarioOutcome {
+  return base(r, keyFigures(r), scenario);
 }
 
 /** From results.json: the key figures were computed when the report was written. */

@@ -1,150 +1,102 @@
 /**
- * The regression verdict of a comparison. Pure functions over ScenarioOutcomes, so every rule is
- * unit-tested (suites/unit/compare-verdict.spec.ts).
+ * The regression verdict of a comparison over repeated trials. Pure functions over ScenarioOutcomes,
+ * so every rule is unit-tested (suites/unit/compare-verdict.spec.ts).
  *
- * Each candidate variant is compared with the baseline (variants[0]), scenario by scenario. A
- * candidate regresses on a scenario when any of these holds:
- *
- *   - new failure: the scenario did not complete on the candidate but did on the baseline, or it
- *     passed on the baseline and not on the candidate, or an expectation that held on the baseline
- *     failed on the candidate;
- *   - slower failover: a judged phase (promotion: Sentinel finished the failover; client recovery:
- *     writes through Sentinel succeed again) is later than the baseline's by more than
- *     `maxSlowerPct` percent AND more than `maxSlowerMs` ms — or was reached on the baseline and
- *     never on the candidate;
- *   - new loss: more acknowledged writes were lost than the baseline's loss plus `maxNewLoss`.
- *
- * A baseline that did not complete, or a scenario missing on one side, cannot be judged: the
- * scenario is "inconclusive" (and so is the comparison, unless something regressed).
+ * Each candidate variant is compared with the baseline (variants[0]), scenario by scenario, on
+ * every trial of each side: the pass rate, each timing metric and the loss rate get one test with a
+ * verdict of regression, improvement, no change or inconclusive (the rules are in trials.ts). A
+ * scenario regresses when any judged test says regression; it is inconclusive when none does but
+ * one could not decide (or the baseline never completed); otherwise ok.
  */
 import type { Thresholds } from '../config.ts';
-import type { KeyFigures } from '../report/json.ts';
-import { formatMs } from '../report/report-data.ts';
-import type { ComparisonVerdict, Finding, ScenarioComparison, ScenarioOutcome, ScenarioVerdict, Variant } from './model.ts';
+import type { ComparisonVerdict, Finding, FindingKind, MetricTest, ScenarioComparison, ScenarioOutcome, ScenarioVerdict, Variant } from './model.ts';
+import { TRIAL_METRICS } from './metrics.ts';
+import { judgeLoss, judgePassRate, judgeTiming, testSeed } from './trials.ts';
 
-/** The failover phases that are judged, in the order they happen. */
-export const JUDGED_PHASES = [
-  { key: 'promotionMs', label: 'promotion' },
-  { key: 'clientRecoveryMs', label: 'client recovery' },
-] as const satisfies readonly { key: keyof KeyFigures; label: string }[];
-
-function num(v: unknown): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+function values(trials: readonly ScenarioOutcome[], key: string): { values: number[]; missing: number } {
+  const done = trials.filter((o) => o.verdict !== 'error');
+  const v = done.map((o) => o.metrics?.[key] ?? null).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  return { values: v, missing: done.length - v.length };
 }
 
-function pct(delta: number, of: number): number {
-  return of > 0 ? (delta / of) * 100 : delta > 0 ? Infinity : 0;
+function lostCounts(trials: readonly ScenarioOutcome[]): number[] {
+  return trials.filter((o) => o.verdict !== 'error' && typeof o.figures.lost === 'number').map((o) => o.figures.lost as number);
 }
 
-function fmtPct(p: number): string {
-  return Number.isFinite(p) ? `${p >= 0 ? '+' : ''}${Math.round(p)}%` : 'n/a';
+const KIND: Record<MetricTest['unit'], { worse: FindingKind; better: FindingKind }> = {
+  ms: { worse: 'slower', better: 'faster' },
+  rate: { worse: 'new-loss', better: 'fixed' },
+  pass: { worse: 'new-failure', better: 'fixed' },
+};
+
+function findingOf(x: MetricTest, variant: string, scenario: string): Finding | null {
+  if (!x.judged || x.verdict === 'no-change') return null;
+  const kind: FindingKind = x.verdict === 'regression' ? KIND[x.unit].worse : x.verdict === 'improvement' ? KIND[x.unit].better : 'inconclusive';
+  return { kind, regression: x.verdict === 'regression', scenario, variant, metric: x.metric, baseline: x.baselineMedian, candidate: x.candidateMedian, message: `${x.label}: ${x.reason}` };
 }
 
-/** Whether `candidate` is slower than `baseline` beyond both thresholds. */
-export function isSlower(baseline: number, candidate: number, t: Pick<Thresholds, 'maxSlowerPct' | 'maxSlowerMs'>): boolean {
-  const delta = candidate - baseline;
-  return delta > t.maxSlowerMs && pct(delta, baseline) > t.maxSlowerPct;
-}
-
-/** Findings for one scenario: `candidate` (on variant `variant`) against `baseline`. */
-export function compareOutcome(
-  baseline: ScenarioOutcome | null,
-  candidate: ScenarioOutcome | null,
+/** Tests and findings for one scenario: `candidate` trials (on variant `variant`) against `baseline` trials. */
+export function compareTrials(
+  baseline: readonly ScenarioOutcome[],
+  candidate: readonly ScenarioOutcome[],
   t: Thresholds,
   variant: string,
   scenario: string,
-): Finding[] {
-  const f = (x: Omit<Finding, 'variant' | 'scenario'>): Finding => ({ ...x, variant, scenario });
-  if (!baseline) return [f({ kind: 'not-comparable', regression: false, message: `${scenario} was not run on the baseline` })];
-  if (!candidate) return [f({ kind: 'not-comparable', regression: false, message: `${scenario} was not run on ${variant}` })];
-  const out: Finding[] = [];
-
-  // New failures.
-  if (candidate.verdict === 'error' && baseline.verdict !== 'error') {
-    out.push(f({ kind: 'new-failure', regression: true, message: `did not complete on ${variant}: ${candidate.error ?? 'unknown error'}` }));
+  seed = 1,
+): { tests: MetricTest[]; findings: Finding[] } {
+  const f = (kind: FindingKind, message: string): Finding => ({ kind, regression: false, variant, scenario, message });
+  if (baseline.length === 0) return { tests: [], findings: [f('not-comparable', `${scenario} was not run on the baseline`)] };
+  if (candidate.length === 0) return { tests: [], findings: [f('not-comparable', `${scenario} was not run on ${variant}`)] };
+  const findings: Finding[] = [];
+  if (baseline.every((o) => o.verdict === 'error')) {
+    findings.push(f('not-comparable', `no baseline trial completed (${baseline[0]?.error ?? 'unknown error'}); nothing to compare against`));
   }
-  if (baseline.verdict === 'error') {
-    out.push(
-      f({
-        kind: 'not-comparable',
-        regression: false,
-        message: `the baseline run did not complete (${baseline.error ?? 'unknown error'}); nothing to compare against`,
-      }),
-    );
-    return out;
+  const seen = new Set(baseline.flatMap((o) => o.failedAssertions));
+  const newly = [...new Set(candidate.flatMap((o) => o.failedAssertions).filter((a) => !seen.has(a)))];
+  const errors = candidate.filter((o) => o.verdict === 'error').map((o) => o.error ?? 'unknown error');
+  const tests: MetricTest[] = [judgePassRate({ baseline: baseline.map((o) => o.verdict === 'pass'), candidate: candidate.map((o) => o.verdict === 'pass') }, [...newly, ...errors.map((e) => `did not complete: ${e}`)])];
+  for (const m of TRIAL_METRICS) {
+    const b = values(baseline, m.key);
+    const c = values(candidate, m.key);
+    // A metric neither side measured (e.g. phases of a scenario without failover) is not a test.
+    if (b.values.length === 0 && c.values.length === 0) continue;
+    const sample = { baseline: b.values, candidate: c.values, missing: [b.missing, c.missing] as [number, number] };
+    const s = testSeed(seed, scenario, variant, m.key);
+    if (m.unit === 'rate') {
+      const expected = baseline.some((o) => o.lossExpected) || candidate.some((o) => o.lossExpected);
+      tests.push(judgeLoss(m, sample, { baseline: lostCounts(baseline), candidate: lostCounts(candidate) }, t, expected, s));
+    } else tests.push(judgeTiming(m, sample, t, s));
   }
-  if (candidate.verdict !== 'error') {
-    const before = new Set(baseline.failedAssertions);
-    const newly = candidate.failedAssertions.filter((a) => !before.has(a));
-    if (newly.length > 0) {
-      out.push(f({ kind: 'new-failure', regression: true, message: `newly failed on ${variant}: ${newly.join('; ')}` }));
-    } else if (baseline.verdict === 'pass' && candidate.verdict !== 'pass') {
-      out.push(f({ kind: 'new-failure', regression: true, message: `passed on the baseline, ${candidate.verdict} on ${variant}` }));
-    }
-    const after = new Set(candidate.failedAssertions);
-    const fixed = baseline.failedAssertions.filter((a) => !after.has(a));
-    if (fixed.length > 0) out.push(f({ kind: 'fixed', regression: false, message: `failed on the baseline, holds on ${variant}: ${fixed.join('; ')}` }));
+  for (const x of tests) {
+    const finding = findingOf(x, variant, scenario);
+    if (finding) findings.push(finding);
   }
-  if (candidate.verdict === 'error') return out;
-
-  // Failover phases.
-  for (const { key, label } of JUDGED_PHASES) {
-    const b = num(baseline.figures[key]);
-    const c = num(candidate.figures[key]);
-    if (b === null) continue;
-    if (c === null) {
-      out.push(
-        f({ kind: 'slower', regression: true, metric: key, baseline: b, candidate: null, message: `${label} reached after ${formatMs(b)} on the baseline, never on ${variant}` }),
-      );
-      continue;
-    }
-    const delta = c - b;
-    const line = `${label} ${formatMs(c)} vs ${formatMs(b)} (${delta >= 0 ? '+' : ''}${formatMs(delta)}, ${fmtPct(pct(delta, b))})`;
-    if (isSlower(b, c, t)) {
-      out.push(f({ kind: 'slower', regression: true, metric: key, baseline: b, candidate: c, message: `${line}: slower by more than ${t.maxSlowerPct}% and ${t.maxSlowerMs} ms` }));
-    } else if (isSlower(c, b, t)) {
-      out.push(f({ kind: 'faster', regression: false, metric: key, baseline: b, candidate: c, message: `${line}: faster` }));
-    }
-  }
-
-  // Write loss.
-  const bl = num(baseline.figures.lost);
-  const cl = num(candidate.figures.lost);
-  if (cl === null) {
-    if (bl !== null) out.push(f({ kind: 'not-comparable', regression: false, metric: 'lost', baseline: bl, candidate: null, message: `write loss was not measured on ${variant}` }));
-  } else if (cl - (bl ?? 0) > t.maxNewLoss) {
-    const allowance = t.maxNewLoss > 0 ? ` + ${t.maxNewLoss} allowed` : '';
-    out.push(
-      f({
-        kind: 'new-loss',
-        regression: true,
-        metric: 'lost',
-        baseline: bl,
-        candidate: cl,
-        message: `lost ${cl} acknowledged write(s) on ${variant} vs ${bl ?? 'unmeasured (taken as 0)'} on the baseline${allowance}`,
-      }),
-    );
-  }
-  return out;
+  return { tests, findings };
 }
 
 export function scenarioVerdict(findings: readonly Finding[]): ScenarioVerdict {
   if (findings.some((x) => x.regression)) return 'regression';
-  if (findings.some((x) => x.kind === 'not-comparable')) return 'inconclusive';
+  if (findings.some((x) => x.kind === 'not-comparable' || x.kind === 'inconclusive')) return 'inconclusive';
   return 'ok';
 }
 
-/** Compare every scenario of every candidate variant with the baseline (outcomes[scenario][variant]). */
+/** Compare every scenario of every candidate variant with the baseline (trials[variant] = that variant's trials). */
 export function compareScenarios(
   variants: readonly Pick<Variant, 'label'>[],
-  scenarios: readonly { id: string; title: string; tags: string[]; outcomes: (ScenarioOutcome | null)[] }[],
+  scenarios: readonly { id: string; title: string; tags: string[]; trials: ScenarioOutcome[][] }[],
   t: Thresholds,
+  seed = 1,
 ): ScenarioComparison[] {
   return scenarios.map((s) => {
-    const findings = variants
-      .slice(1)
-      .flatMap((v, i) => compareOutcome(s.outcomes[0] ?? null, s.outcomes[i + 1] ?? null, t, v.label, s.id));
-    return { id: s.id, title: s.title, tags: s.tags, outcomes: s.outcomes, findings, verdict: scenarioVerdict(findings) };
+    const tests: ScenarioComparison['tests'] = [];
+    const findings: Finding[] = [];
+    variants.slice(1).forEach((v, i) => {
+      const r = compareTrials(s.trials[0] ?? [], s.trials[i + 1] ?? [], t, v.label, s.id, seed);
+      tests.push(...r.tests.map((x) => ({ ...x, variant: v.label })));
+      findings.push(...r.findings);
+    });
+    const outcomes = variants.map((_, i) => s.trials[i]?.[0] ?? null);
+    return { id: s.id, title: s.title, tags: s.tags, outcomes, trials: variants.map((_, i) => s.trials[i] ?? []), tests, findings, verdict: scenarioVerdict(findings) };
   });
 }
 
@@ -163,10 +115,20 @@ export function summaryLine(verdict: ComparisonVerdict, scenarios: readonly Scen
     verdict === 'regression'
       ? `REGRESSION in ${regressed.length} of ${n} scenario(s)`
       : verdict === 'inconclusive'
-        ? `INCONCLUSIVE: ${scenarios.filter((s) => s.verdict === 'inconclusive').length} of ${n} scenario(s) could not be judged`
+        ? `INCONCLUSIVE: ${scenarios.filter((s) => s.verdict === 'inconclusive').length} of ${n} scenario(s) could not be decided`
         : `NO REGRESSION in ${n} scenario(s)`;
   const first = regressed.flatMap((s) => s.findings.filter((x) => x.regression)).slice(0, 3);
   const more = regressed.flatMap((s) => s.findings.filter((x) => x.regression)).length - first.length;
   const detail = first.map((x) => `${x.variant} ${x.scenario}: ${x.message}`).join('; ');
   return detail ? `${head} — ${detail}${more > 0 ? `; and ${more} more` : ''}` : head;
+}
+
+/** One line per test for the CLI: "kill-master  Client recovery  ~  ...". */
+export function verdictLines(scenarios: readonly ScenarioComparison[]): string[] {
+  const mark: Record<MetricTest['verdict'], string> = { regression: 'REGRESSION', improvement: 'improvement', 'no-change': '~', inconclusive: 'inconclusive' };
+  return scenarios.flatMap((s) => [
+    `${s.verdict.toUpperCase()} ${s.id}`,
+    ...s.tests.map((x) => `  ${x.variant} ${x.label}: ${x.judged ? mark[x.verdict] : 'not judged'} — ${x.reason}`),
+    ...s.findings.filter((x) => x.kind === 'not-comparable').map((x) => `  ${x.variant}: ${x.message}`),
+  ]);
 }

@@ -4,7 +4,7 @@
  */
 import { formatMs, MISSING } from '../report/report-data.ts';
 import type { KeyFigures } from '../report/json.ts';
-import type { ComparisonReport, Finding, ScenarioComparison, ScenarioOutcome } from './model.ts';
+import type { ComparisonReport, Finding, MetricTest, ScenarioComparison, ScenarioOutcome } from './model.ts';
 
 export interface MetricCell {
   text: string;
@@ -131,4 +131,26 @@ export function variantTotals(r: ComparisonReport): { pass: number; fail: number
     }
     return t;
   });
+}
+
+/** How the tests' verdicts read: the mark benchstat would print, and words. */
+export const TEST_MARK: Readonly<Record<MetricTest['verdict'], string>> = { regression: 'regression', improvement: 'improvement', 'no-change': '~', inconclusive: 'inconclusive' };
+
+/** A test's figures as text: medians, the difference with its CI, the p-value. */
+export function testCells(x: MetricTest): { baseline: string; candidate: string; delta: string; p: string; verdict: string } {
+  const v = (n: number | null): string => {
+    if (n === null) return MISSING;
+    if (x.unit === 'ms') return formatMs(n);
+    if (x.unit === 'rate') return `${(n * 100).toFixed(2)}%`;
+    return `${Math.round(n * 100)}%`;
+  };
+  const signed = (n: number): string => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${v(Math.abs(n))}`;
+  const count = (vals: number[], missing: number): string => (x.unit === 'pass' ? `${vals.filter((y) => y === 1).length}/${vals.length}` : `n=${vals.length}${missing ? `, ${missing} unmeasured` : ''}`);
+  return {
+    baseline: `${v(x.baselineMedian)} (${count(x.baseline, x.missing[0])})`,
+    candidate: `${v(x.candidateMedian)} (${count(x.candidate, x.missing[1])})`,
+    delta: x.delta === null ? MISSING : `${signed(x.delta)}${x.ci ? ` [${signed(x.ci[0])} … ${signed(x.ci[1])}]` : ''}`,
+    p: x.p === null ? MISSING : x.p < 0.001 ? '<0.001' : x.p.toFixed(3),
+    verdict: x.judged ? TEST_MARK[x.verdict] : 'not judged',
+  };
 }

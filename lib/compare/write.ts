@@ -4,6 +4,7 @@
  *   <dir>/index.html        the comparison (self-contained)
  *   <dir>/comparison.json   the ComparisonReport
  *   <dir>/summary.md        Markdown for $GITHUB_STEP_SUMMARY
+ *   <dir>/junit.xml         one testcase per scenario × metric test (regressions fail)
  *   <dir>/<variant>/...     each variant's full run report (written by the compare command)
  *
  * and point `latest-compare` next to <dir> at it. Each file is rendered on its own: a renderer that
@@ -13,6 +14,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { updateLatest } from '../report/write-report.ts';
 import { renderComparisonHtml } from './html.ts';
+import { renderComparisonJunit } from './junit.ts';
 import { renderComparisonMarkdown } from './markdown.ts';
 import type { ComparisonReport } from './model.ts';
 
@@ -37,6 +39,7 @@ export async function writeComparison(
   const outputs: { file: string; render: () => string }[] = [
     { file: 'comparison.json', render: () => renderComparisonJson(r) },
     { file: 'summary.md', render: () => renderComparisonMarkdown(r) },
+    { file: 'junit.xml', render: () => renderComparisonJunit(r) },
     { file: 'index.html', render: () => renderComparisonHtml(r) },
   ];
   const files: string[] = [];

@@ -11,6 +11,8 @@ export abstract class ContainerFault implements Fault {
   targets: string[] = [];
   protected readonly wanted: Target[];
   private readonly verb: string;
+  /** Set by prepare(), consumed by the next inject(). */
+  private prepared = false;
 
   constructor(verb: string, targets: Target[]) {
     this.verb = verb;
@@ -21,9 +23,15 @@ export abstract class ContainerFault implements Fault {
   protected abstract injectOne(t: StartedSentinelTopology, node: string): Promise<void>;
   protected abstract healOne(t: StartedSentinelTopology, node: string): Promise<void>;
 
-  async inject(t: StartedSentinelTopology): Promise<void> {
+  async prepare(t: StartedSentinelTopology): Promise<void> {
     this.targets = await Promise.all(this.wanted.map((w) => resolveTarget(t, w)));
     this.name = `${this.verb} ${this.targets.join(', ')}`;
+    this.prepared = true;
+  }
+
+  async inject(t: StartedSentinelTopology): Promise<void> {
+    if (!this.prepared) await this.prepare(t);
+    this.prepared = false;
     await Promise.all(this.targets.map((n) => this.injectOne(t, n)));
   }
 

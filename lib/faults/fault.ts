@@ -15,6 +15,13 @@ export interface Fault {
   readonly colour: string;
   /** Node names the fault acts on. */
   readonly targets: string[];
+  /**
+   * Resolve role targets ("master") to node names, and `name`/`targets` with them, without acting yet. The
+   * recorder (lib/scenario/record-fault.ts) calls it before it takes the fault's start time, so the time the
+   * sentinels take to answer is not counted as part of the fault. `inject` resolves by itself when it was
+   * not called first; each `prepare` holds for the next `inject` only.
+   */
+  prepare?(t: StartedSentinelTopology): Promise<void>;
   inject(t: StartedSentinelTopology): Promise<void>;
   heal(t: StartedSentinelTopology): Promise<void>;
   /** Parameters worth recording (never secrets). */

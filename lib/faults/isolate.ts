@@ -11,18 +11,27 @@ export class Isolate implements Fault {
   targets: string[] = [];
   private readonly target: Target;
   private cut: CutLinks | undefined;
+  /** Set by prepare(), consumed by the next inject(). */
+  private prepared = false;
 
   constructor(target: Target) {
     this.target = target;
     this.name = `isolate ${target}`;
   }
 
-  async inject(t: StartedSentinelTopology): Promise<void> {
+  /** Resolve the target before the start time is taken (see Fault.prepare); consumed by the next inject. */
+  async prepare(t: StartedSentinelTopology): Promise<void> {
     const node = await resolveTarget(t, this.target);
     this.targets = [node];
     this.name = `isolate ${node}`;
     this.cut = new CutLinks(linksOfNode(t, node));
-    await this.cut.inject(t);
+    this.prepared = true;
+  }
+
+  async inject(t: StartedSentinelTopology): Promise<void> {
+    if (!this.prepared) await this.prepare(t);
+    this.prepared = false;
+    await this.cut?.inject(t);
   }
 
   async heal(t: StartedSentinelTopology): Promise<void> {

@@ -12,6 +12,8 @@ export class ManualFailover implements Fault {
   targets: string[] = [];
   readonly detail: Record<string, unknown>;
   private readonly sentinel: string;
+  /** Set by prepare(), consumed by the next inject(). */
+  private prepared = false;
 
   /** @param sentinel the sentinel that receives the command. @default "sentinel-0" */
   constructor(sentinel = 'sentinel-0') {
@@ -20,10 +22,17 @@ export class ManualFailover implements Fault {
     this.detail = { sentinel };
   }
 
-  async inject(t: StartedSentinelTopology): Promise<void> {
+  /** Name the master being failed over before the start time is taken (see Fault.prepare). */
+  async prepare(t: StartedSentinelTopology): Promise<void> {
     const master = await resolveTarget(t, 'master');
     this.targets = [master];
     this.name = `SENTINEL FAILOVER (master ${master}) via ${this.sentinel}`;
+    this.prepared = true;
+  }
+
+  async inject(t: StartedSentinelTopology): Promise<void> {
+    if (!this.prepared) await this.prepare(t);
+    this.prepared = false;
     await t.adminCall(this.sentinel, 'SENTINEL', 'FAILOVER', t.masterName);
   }
 

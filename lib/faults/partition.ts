@@ -38,6 +38,8 @@ export class Partition implements Fault {
   private readonly sides: string[][];
   private readonly mode: PartitionMode;
   private applied: Fault[] = [];
+  /** Set by prepare(), consumed by the next inject(). */
+  private prepared = false;
 
   constructor(sides: string[][], opts: PartitionOptions = {}) {
     if (sides.length < 2) throw new Error('a partition needs at least two sides');
@@ -50,7 +52,8 @@ export class Partition implements Fault {
     return `partition${this.mode === 'silent' ? ' (silent)' : ''} ${sides.map((s) => `[${s.join(' ')}]`).join(' | ')}`;
   }
 
-  async inject(t: StartedSentinelTopology): Promise<void> {
+  /** Resolve "master" and the links before the start time is taken (see Fault.prepare). */
+  async prepare(t: StartedSentinelTopology): Promise<void> {
     const resolved = await Promise.all(
       this.sides.map((side) => Promise.all(side.map((n) => (n.startsWith('client:') ? Promise.resolve(n) : resolveTarget(t, n))))),
     );
@@ -59,6 +62,12 @@ export class Partition implements Fault {
     this.targets = resolved.flat().filter((n) => !n.startsWith('client:'));
     this.detail = { sides: resolved, mode: this.mode };
     this.applied = this.mode === 'cut' ? [new CutLinks(links)] : dropBothWays(links);
+    this.prepared = true;
+  }
+
+  async inject(t: StartedSentinelTopology): Promise<void> {
+    if (!this.prepared) await this.prepare(t);
+    this.prepared = false;
     await Promise.all(this.applied.map((f) => f.inject(t)));
   }
 

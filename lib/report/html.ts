@@ -20,6 +20,7 @@ import { createRequire, stripTypeScriptTypes } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Assertion } from '../model.ts';
+import { flakiness, flakinessHtml } from './flakiness.ts';
 import type { RunReport } from './run-report.ts';
 import {
   type Cell,
@@ -236,7 +237,8 @@ function checksTable(list: CheckView[]): string {
         : `<span class="dim">${MISSING}</span>`;
       const notes = c.notes.map((n) => `<div>${esc(n)}</div>`).join('');
       const err = c.error ? `<div class="cell-err">checker error: ${esc(c.error)}</div>` : '';
-      return `<tr><td class="mono">${esc(c.name)}</td><td class="${cls}">${esc(c.verdictText)}</td><td>${figures}</td><td>${err}${notes}</td></tr>`;
+      const declared = c.declared ? `<div class="dim small">${esc(c.declared)}</div>` : '';
+      return `<tr><td class="mono">${esc(c.name)}</td><td class="${cls}">${esc(c.verdictText)}${declared}</td><td>${figures}</td><td>${err}${notes}</td></tr>`;
     })
     .join('\n');
   return `<table class="checks"><thead><tr><th>Check</th><th>Verdict</th><th>Figures</th><th>Notes</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -436,6 +438,7 @@ export function renderHtml(run: RunReport, opts: HtmlOptions = {}): string {
 <body>
 ${runMeta(view)}
 ${summaryTable(view)}
+${flakinessHtml(flakiness(run.scenarios ?? []))}
 ${view.scenarios.map((s, i) => scenarioSection(s, i)).join('\n')}
 <script type="application/json" id="report-data">${jsonForScript(view)}</script>
 <script>${inlineScript(uplot.js)}</script>

@@ -9,6 +9,7 @@
  * The schema is documented in reports/README.md; bump RESULTS_SCHEMA_VERSION on breaking changes.
  */
 import type { FaultRecord, Figure, History, NodeInfo, ScenarioResult } from '../model.ts';
+import { flakiness, type FlakinessRow } from './flakiness.ts';
 import type { RunReport } from './run-report.ts';
 import { type Cell, type OpCounts, historyExtentMs, lookupFigure, opCounts, SUMMARY_FIGURES, summaryRow } from './report-data.ts';
 
@@ -63,7 +64,8 @@ export type ScenarioRecord = Omit<ScenarioResult, 'history'> & {
   historySummary: HistorySummary;
 };
 
-export type ResultsJson = Omit<RunReport, 'scenarios'> & { scenarios: ScenarioRecord[] };
+/** `flakiness`: pass rate per scenario over its trials (several records with the same id = repeated trials). */
+export type ResultsJson = Omit<RunReport, 'scenarios'> & { scenarios: ScenarioRecord[]; flakiness?: FlakinessRow[] };
 
 function fig(c: Cell): Figure {
   return c.value;
@@ -145,6 +147,7 @@ export function toResultsJson(run: RunReport): ResultsJson {
       const { history: _history, ...withoutHistory } = s;
       return { ...withoutHistory, historyFile: files[i] ?? '', historySummary: historySummary(s) };
     }),
+    flakiness: flakiness(scenarios ?? []),
   };
 }
 

@@ -5,6 +5,7 @@
  * GitHub takes at most 1024 KiB per step summary; the output stays under `maxBytes` by dropping
  * whole rows / sections and saying so at the end.
  */
+import { flakiness, flakinessMarkdown } from './flakiness.ts';
 import type { RunReport } from './run-report.ts';
 import { type Cell, type ScenarioView, type Verdict, runView } from './report-data.ts';
 
@@ -113,7 +114,7 @@ export function renderMarkdown(run: RunReport, opts: MarkdownOptions = {}): stri
   if (droppedRows || droppedSections) {
     note = `\n> **Truncated** to stay under ${maxBytes} bytes: ${droppedRows} scenario row(s) and ${droppedSections} failure section(s) not shown. See results.json / index.html for everything.\n`;
   }
-  const text = `${head}\n${out.join('')}${sections.join('')}${note}${tail}`;
+  const text = `${head}\n${out.join('')}${flakinessMarkdown(flakiness(run.scenarios ?? []))}${sections.join('')}${note}${tail}`;
   return bytes(text) <= maxBytes ? text : hardCut(text, maxBytes);
 }
 

@@ -1,13 +1,51 @@
 /**
  * A scenario is a plain object: topology options, workload, fault schedule, checks and expectations.
- * One runner (runner.ts) owns its lifecycle; Mocha `it` blocks run scenarios and assert on the results.
+ * One runner (runner.ts) owns its lifecycle; the judge (judge.ts) turns its recorded history into checks and
+ * a verdict; Mocha `it` blocks run scenarios and assert on the results.
  */
 import type { BoundCheck } from '../checks/checker.ts';
 import type { Fault } from '../faults/fault.ts';
-import type { ScenarioResult } from '../model.ts';
+import type { ExpectedOutcome, FaultRecord, ScenarioResult } from '../model.ts';
+import type { SentinelEventRecorder } from '../observe/sentinel-events.ts';
 import type { TopologyOptions } from '../topology/options.ts';
-import type { WorkloadOptions } from '../workload/workload.ts';
+import type { Progress, StartedSentinelTopology } from '../topology/topology.ts';
+import type { Workload, WorkloadOptions } from '../workload/workload.ts';
 import type { Expect } from './expect.ts';
+
+/** What a `during` hook gets: the live run (here, not in runner.ts, so scenario.ts and runner.ts do not import each other). */
+export interface RunContext {
+  scenario: Scenario;
+  topology: StartedSentinelTopology;
+  events: SentinelEventRecorder;
+  workload: Workload;
+  faults: FaultRecord[];
+  random: () => number;
+  progress: Progress;
+  /** Time the schedule started (epoch ms). */
+  scheduleStart: number;
+}
+
+/**
+ * What the checks of a scenario are computed from: all of it comes from the stored result (the measured
+ * fault's start, the heal, the topology's settings), so a stored result can be judged again (judge.ts).
+ */
+export interface CheckContext {
+  scenario: Scenario;
+  /** Epoch ms failover timing is measured from (the measured fault's `start`). */
+  faultStart: number;
+  /** Epoch ms reattachment is measured from (the measured fault's heal, else the final heal). */
+  healAt: number;
+  topology: CheckTopology;
+}
+
+/** The topology settings the checks use (as stored in ScenarioResult.topology). */
+export interface CheckTopology {
+  quorum: number;
+  downAfterMs: number;
+  failoverTimeoutMs: number;
+  /** SENTINEL DEBUG periods in force (ms), e.g. { 'info-period': 1000 }; {} = the server's defaults. */
+  sentinelDebug: Record<string, number>;
+}
 
 export interface Step {
   /** ms after the workload started (after warm-up). */
@@ -51,9 +89,14 @@ export interface Scenario {
    * Optional action after the schedule but before the final heal (e.g. observe for a window, manual
    * failover via a command). Gets the run context.
    */
-  during?: (ctx: import('./runner.ts').RunContext) => Promise<void>;
+  during?: (ctx: RunContext) => Promise<void>;
   /** Checks over the history. @default the standard set (timing from the first step, reattach, loss, split brain) */
-  checks?: (ctx: { scenario: Scenario; faultStart: number; healAt: number; topology: TopologyOptions }) => BoundCheck[];
+  checks?: (ctx: CheckContext) => BoundCheck[];
+  /**
+   * Checks that must NOT come out valid, each with the validity it must have and why. Every check not listed
+   * here must be valid (true), or the scenario fails; a listed check that does not exist fails too.
+   */
+  expectedOutcomes?: Record<string, ExpectedOutcome>;
   /** Chai expectations over the result; each is recorded for the report. */
   expect: (result: ScenarioResult, e: Expect) => void;
 }

@@ -47,6 +47,10 @@ export function validateScenario(s: Scenario, topology: Pick<TopologyOptions, 'c
     fail(s, 'failover.fromStep', from, `a step index from 0 to ${Math.max(0, s.schedule.length - 1)}`);
   }
   nonNegative(s, 'convergence.timeoutMs', s.convergence?.timeoutMs);
+  for (const [name, d] of Object.entries(s.expectedOutcomes ?? {})) {
+    if (d.valid !== false && d.valid !== 'unknown') fail(s, `expectedOutcomes.${name}.valid`, d.valid, "false or 'unknown' (a check expected valid is simply not listed)");
+    if (typeof d.why !== 'string' || d.why.trim() === '') fail(s, `expectedOutcomes.${name}.why`, d.why, 'a non-empty reason (shown in the report)');
+  }
   const w = s.workload;
   if (!w) return;
   if (w.workers.length === 0) fail(s, 'workload.workers', [], 'at least one worker');

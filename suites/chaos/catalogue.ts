@@ -1,4 +1,7 @@
-/** The scenario catalogue: adding a scenario means adding its file and one line here. */
+/**
+ * The scenario catalogue: adding a scenario means adding its file and one line here. Every call builds new
+ * scenario objects (faults, observations, hooks), so no state can leak from one run into the next.
+ */
 import type { Scenario } from '../../lib/scenario/scenario.ts';
 import { authAcl } from './scenarios/auth-acl.ts';
 import { cascadingFailover } from './scenarios/cascading-failover.ts';
@@ -19,9 +22,22 @@ import { sentinelTwoDown } from './scenarios/sentinel-two-down.ts';
 import { shutdownMaster } from './scenarios/shutdown-master.ts';
 import { splitBrain } from './scenarios/split-brain.ts';
 import { splitBrainMinReplicas } from './scenarios/split-brain-min-replicas.ts';
+// Ports of Redis's own Sentinel test suite (tests/sentinel in redis/redis).
+import { absoluteQuorum } from './scenarios/absolute-quorum.ts';
+import { ckquorum } from './scenarios/ckquorum.ts';
+import { failoverRefusals } from './scenarios/failover-refusals.ts';
+import { sentinelCutFromPeers } from './scenarios/sentinel-cut-from-peers.ts';
+import { replicationCut } from './scenarios/replication-cut.ts';
+import { sentinelMasterOneway } from './scenarios/sentinel-master-oneway.ts';
+import { sentinelTilt } from './scenarios/sentinel-tilt.ts';
+import { sentinelReload } from './scenarios/sentinel-reload.ts';
+import { debugSleepMaster } from './scenarios/debug-sleep-master.ts';
+import { replicaUnannounced } from './scenarios/replica-unannounced.ts';
+import { sentinelWipedRejoin } from './scenarios/sentinel-wiped-rejoin.ts';
+import { runtimeReconf } from './scenarios/runtime-reconf.ts';
 
-/** In the order of the issue: crashes, stalls, partitions, latency, sentinels, configuration, operations, auth. */
-export const catalogue: Scenario[] = [
+/** Scenario factories, grouped: crashes, stalls, partitions, latency, sentinels, configuration, operations, auth. */
+export const factories: readonly (() => Scenario)[] = [
   killMaster,
   killReplica,
   shutdownMaster,
@@ -41,4 +57,29 @@ export const catalogue: Scenario[] = [
   replicaPartitioned,
   fastReboot,
   authAcl,
+  // --- Redis's Sentinel test suite (tag sentinel-suite): built fresh like the rest ---
+  ckquorum,
+  absoluteQuorum,
+  runtimeReconf,
+  failoverRefusals,
+  sentinelCutFromPeers,
+  replicationCut,
+  sentinelMasterOneway,
+  sentinelTilt,
+  sentinelReload,
+  debugSleepMaster,
+  replicaUnannounced,
+  sentinelWipedRejoin,
 ];
+
+/** A fresh copy of every scenario, in catalogue order. */
+export function catalogue(): Scenario[] {
+  return factories.map((make) => make());
+}
+
+/** A fresh copy of one scenario; throws naming the known ids when `id` is not in the catalogue. */
+export function freshScenario(id: string): Scenario {
+  const s = catalogue().find((x) => x.id === id);
+  if (!s) throw new Error(`no scenario ${id} in the catalogue; known: ${catalogue().map((x) => x.id).join(', ')}`);
+  return s;
+}

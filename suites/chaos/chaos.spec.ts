@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { ChaosRun } from '../../lib/scenario/chaos-run.ts';
 import { selectScenarios, suiteSettings } from '../../lib/scenario/suite.ts';
-import { catalogue } from './catalogue.ts';
+import { catalogue, freshScenario } from './catalogue.ts';
 
 const settings = suiteSettings();
 const run = new ChaosRun(settings);
@@ -18,9 +18,10 @@ describe(`sentinel-chaos catalogue (run ${settings.runId}, seed ${settings.seed}
     await run.writeReport();
   });
 
-  for (const s of selectScenarios(catalogue, settings.selection)) {
+  // The selection only names the tests; each test runs a scenario built fresh for it.
+  for (const s of selectScenarios(catalogue(), settings.selection)) {
     it(`${s.id}: ${s.title} [${s.tags.join(' ')}]`, async function () {
-      const r = await run.run(s);
+      const r = await run.run(freshScenario(s.id));
       expect(r.error, `scenario crashed: ${r.error}`).to.equal(undefined);
       const failed = r.assertions.filter((a) => !a.ok);
       expect(failed.map((a) => `${a.name}: ${a.message}`), 'failed expectations').to.deep.equal([]);

@@ -132,7 +132,7 @@ describe('sentinel-chaos CLI (child process)', function () {
     before(async function () {
       this.timeout(150_000);
       dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'sc-cli-compare-')), 'compare-it');
-      r = await cli(['compare', '--scenarios', 'kill-master', '--image', baseline, '--image', candidate, '--seed', '7', '--report-dir', dir], { timeoutMs: 140_000 });
+      r = await cli(['compare', '--scenarios', 'kill-master', '--image', baseline, '--image', candidate, '--seed', '7', '--repeat', '1', '--report-dir', dir], { timeoutMs: 140_000 });
       if (existsSync(path.join(dir, 'comparison.json'))) report = JSON.parse(readFileSync(path.join(dir, 'comparison.json'), 'utf8')) as ComparisonReport;
     });
     let failed = false;
@@ -149,7 +149,7 @@ describe('sentinel-chaos CLI (child process)', function () {
       expect(r.ms, r.stderr).to.be.lessThan(90_000);
       expect(report, `no comparison.json; stderr:\n${r.stderr}`).to.be.an('object');
       expect(['regression', 'no-regression', 'inconclusive']).to.include(report.verdict);
-      expect(r.code, r.stderr).to.equal(report.verdict === 'no-regression' ? 0 : 1);
+      expect(r.code, r.stderr).to.equal(report.verdict === 'no-regression' ? 0 : report.verdict === 'regression' ? 1 : 3);
       expect(r.stdout.trim()).to.equal(path.join(dir, 'index.html'));
       expect(r.stderr).to.include(report.summary);
     });

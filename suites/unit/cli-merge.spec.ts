@@ -87,19 +87,21 @@ describe('CLI: merge shard reports; compare --from existing reports', () => {
     expect(ctx.errLines[0]).to.match(/nope has no readable results\.json \(ENOENT\)\. Fix: pass report folders written by `sentinel-chaos run`/);
   });
 
-  it('compare --from judges existing reports (here: a new failure) without running anything', async () => {
+  it('compare --from judges existing reports without running anything (one trial each: a new failure is inconclusive, exit 3)', async () => {
     const ctx = ctxIn(root);
     const code = await main(['compare', '--from', 'merged', '--from', 'ci-2', '--report-dir', 'cmp', '--run-id', 'x1'], ctx);
-    expect(code).to.equal(EXIT.failed);
+    expect(code).to.equal(EXIT.inconclusive);
     const cmp = JSON.parse(readFileSync(path.join(root, 'cmp', 'comparison.json'), 'utf8')) as ComparisonReport;
-    expect(cmp.verdict).to.equal('regression');
+    expect(cmp.verdict).to.equal('inconclusive');
+    expect(cmp.repeat).to.equal(1);
     expect(cmp.variants.map((v) => [v.label, v.redisImage])).to.deep.equal([
       ['merged', 'redis:7.4.2'],
       ['ci-2', 'valkey/valkey:9.0'],
     ]);
     expect(cmp.variants[0]?.report).to.equal('../merged/index.html');
     const a = cmp.scenarios.find((s) => s.id === 'a');
-    expect(a?.findings.some((f) => f.kind === 'new-failure' && f.regression)).to.equal(true);
+    // Passed 1/1 on the baseline, 0/1 on the candidate: one failure cannot be told from a flake.
+    expect(a?.findings.some((f) => f.kind === 'inconclusive' && f.metric === 'passRate' && /one failure against a clean baseline/.test(f.message))).to.equal(true);
     // b and c only ran on the baseline.
     expect(cmp.scenarios.find((s) => s.id === 'b')?.verdict).to.equal('inconclusive');
     expect(existsSync(path.join(root, 'latest-compare', 'index.html'))).to.equal(true);

@@ -1,33 +1,25 @@
+/**
+ * The comparison verdict over repeated trials (lib/compare/trials.ts, verdict.ts): each rule with
+ * the broken judgement it catches — a single outlier trial must not make a regression, a consistent
+ * slowdown past the threshold must, too few trials must say so, expected loss must not be judged.
+ */
 import { expect } from 'chai';
 import { buildComparison } from '../../lib/compare/build.ts';
+import { calibrationOf } from '../../lib/compare/calibrate.ts';
+import { lossExpected, trialMetrics } from '../../lib/compare/metrics.ts';
 import type { ScenarioOutcome, Variant } from '../../lib/compare/model.ts';
 import { imageLabel, outcomeOf, variantLabels } from '../../lib/compare/outcome.ts';
-import { compareOutcome, isSlower, overallVerdict, scenarioVerdict } from '../../lib/compare/verdict.ts';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../../lib/config.ts';
-import type { KeyFigures } from '../../lib/report/json.ts';
+import { judgeLoss, judgePassRate, judgeTiming } from '../../lib/compare/trials.ts';
+import { compareTrials, overallVerdict, scenarioVerdict } from '../../lib/compare/verdict.ts';
+import type { Thresholds } from '../../lib/config.ts';
 import { makeScenarioResult } from '../fixtures/make-result.ts';
 
 const T: Thresholds = { maxSlowerPct: 25, maxSlowerMs: 500, maxNewLoss: 0 };
+const M = { key: 'clientRecoveryMs', label: 'Client recovery' };
+const sample = (baseline: number[], candidate: number[]) => ({ baseline, candidate, missing: [0, 0] as [number, number] });
 
-function figures(o: Partial<KeyFigures> = {}): KeyFigures {
-  return {
-    detectionMs: 900,
-    electionMs: 1200,
-    promotionMs: 2000,
-    clientRecoveryMs: 2400,
-    unavailableMs: 2300,
-    acked: 1500,
-    lost: 0,
-    recovered: 1,
-    reattached: 2,
-    reattachExpected: 2,
-    reattachedMs: 9000,
-    ...o,
-  };
-}
-
-function outcome(o: Partial<Omit<ScenarioOutcome, 'figures'>> & { figures?: Partial<KeyFigures> } = {}): ScenarioOutcome {
-  const { figures: f, ...rest } = o;
+function outcome(o: Partial<ScenarioOutcome> & { m?: Record<string, number | null>; lost?: number } = {}): ScenarioOutcome {
+  const { m, lost, ...rest } = o;
   return {
     id: 'kill-master',
     title: 'kill -9 the master',
@@ -38,159 +30,168 @@ function outcome(o: Partial<Omit<ScenarioOutcome, 'figures'>> & { figures?: Part
     invalidChecks: [],
     serverVersion: 'redis 7.0.15',
     durationMs: 25_000,
+    figures: { detectionMs: 900, electionMs: 1200, promotionMs: 2000, clientRecoveryMs: 2400, unavailableMs: 2300, acked: 1000, lost: lost ?? 0, recovered: 0, reattached: 2, reattachExpected: 2, reattachedMs: 9000 },
+    metrics: { clientRecoveryMs: 2400, lostRate: (lost ?? 0) / 1000, ...m },
+    metricSources: {},
+    lossExpected: false,
     ...rest,
-    figures: figures(f),
   };
 }
 
-const judge = (b: ScenarioOutcome | null, c: ScenarioOutcome | null, t: Thresholds = T) => compareOutcome(b, c, t, 'cand', 'kill-master');
-const kinds = (fs: ReturnType<typeof judge>): string[] => fs.map((f) => `${f.kind}${f.regression ? '!' : ''}`);
+const trials = (values: number[], extra: Partial<ScenarioOutcome> = {}): ScenarioOutcome[] => values.map((v) => outcome({ m: { clientRecoveryMs: v }, ...extra }));
 
-describe('comparison verdict: thresholds', () => {
-  it('slower means more than X% AND more than Y ms', () => {
-    expect(isSlower(2000, 2600, T), '+600 ms, +30%').to.equal(true);
-    expect(isSlower(2000, 2400, T), '+400 ms, +20%: neither').to.equal(false);
-    expect(isSlower(1000, 1400, T), '+400 ms, +40%: only the percentage').to.equal(false);
-    expect(isSlower(10_000, 11_000, T), '+1000 ms, +10%: only the ms').to.equal(false);
-    expect(isSlower(2000, 2500, T), 'exactly +500 ms is not more than 500').to.equal(false);
-    expect(isSlower(0, 600, T), 'from 0 any ms beyond the limit').to.equal(true);
+describe('comparison verdict: timing metrics over trials', () => {
+  it('the A/A case from the field: one wild trial (268 vs 1373 ms) is not a regression', () => {
+    const x = judgeTiming(M, sample([268, 301, 290, 275, 310], [1373, 280, 295, 305, 270]), T, 1);
+    expect(x.verdict).to.not.equal('regression');
+    expect(x.test).to.equal('mann-whitney-exact');
   });
 
-  const cases: { name: string; b: Partial<KeyFigures>; c: Partial<KeyFigures>; t?: Thresholds; want: string[] }[] = [
-    { name: 'equal figures: nothing', b: {}, c: {}, want: [] },
-    { name: 'noise within thresholds: nothing', b: {}, c: { promotionMs: 2300, clientRecoveryMs: 2800 }, want: [] },
-    { name: 'promotion slower beyond both', b: {}, c: { promotionMs: 3000 }, want: ['slower!'] },
-    { name: 'client recovery slower beyond both', b: {}, c: { clientRecoveryMs: 4000 }, want: ['slower!'] },
-    { name: 'both phases slower', b: {}, c: { promotionMs: 3000, clientRecoveryMs: 4000 }, want: ['slower!', 'slower!'] },
-    { name: 'a judged phase never reached', b: {}, c: { promotionMs: null }, want: ['slower!'] },
-    { name: 'faster beyond both: informational', b: {}, c: { promotionMs: 1000, clientRecoveryMs: 1200 }, want: ['faster', 'faster'] },
-    { name: 'detection is shown but not judged', b: {}, c: { detectionMs: 5000, unavailableMs: 9000 }, want: [] },
-    { name: 'looser thresholds accept the slowdown', b: {}, c: { promotionMs: 3000 }, t: { ...T, maxSlowerMs: 2000 }, want: [] },
-    { name: 'a phase absent on both sides (no failover expected)', b: { promotionMs: null, clientRecoveryMs: null }, c: { promotionMs: null, clientRecoveryMs: null }, want: [] },
-  ];
-  for (const c of cases) {
-    it(c.name, () => {
-      expect(kinds(judge(outcome({ figures: c.b }), outcome({ figures: c.c }), c.t))).to.deep.equal(c.want);
-    });
-  }
-});
+  it('a consistent slowdown beyond the threshold is a regression (all 5 trials slower by ~1 s)', () => {
+    const x = judgeTiming(M, sample([2000, 2100, 1950, 2050, 2020], [3100, 3050, 3200, 2990, 3150]), T, 1);
+    expect(x.verdict).to.equal('regression');
+    expect(x.p).to.be.below(0.05);
+    expect(x.delta).to.equal(1080);
+    expect(x.reason).to.match(/^slower: Δ median \+1080 ms/);
+  });
 
-describe('comparison verdict: new loss', () => {
-  const cases: { name: string; b: number | null; c: number | null; allow?: number; want: string[] }[] = [
-    { name: 'no loss on either side', b: 0, c: 0, want: [] },
-    { name: 'any new loss', b: 0, c: 1, want: ['new-loss!'] },
-    { name: 'more loss than the baseline', b: 2, c: 5, want: ['new-loss!'] },
-    { name: 'the same loss as the baseline', b: 3, c: 3, want: [] },
-    { name: 'less loss', b: 3, c: 0, want: [] },
-    { name: 'within the allowance', b: 0, c: 2, allow: 2, want: [] },
-    { name: 'beyond the allowance', b: 0, c: 3, allow: 2, want: ['new-loss!'] },
-    { name: 'baseline unmeasured counts as 0', b: null, c: 1, want: ['new-loss!'] },
-    { name: 'candidate unmeasured cannot be judged', b: 0, c: null, want: ['not-comparable'] },
-  ];
-  for (const c of cases) {
-    it(c.name, () => {
-      const f = judge(outcome({ figures: { lost: c.b } }), outcome({ figures: { lost: c.c } }), { ...T, maxNewLoss: c.allow ?? 0 });
-      expect(kinds(f)).to.deep.equal(c.want);
-    });
-  }
-  it('says how many were lost on each side', () => {
-    const [f] = judge(outcome({ figures: { lost: 0 } }), outcome({ figures: { lost: 4 } }));
-    expect(f?.message).to.equal('lost 4 acknowledged write(s) on cand vs 0 on the baseline');
-    expect(f).to.deep.include({ metric: 'lost', baseline: 0, candidate: 4 });
+  it('the mirror image is an improvement', () => {
+    expect(judgeTiming(M, sample([3100, 3050, 3200, 2990, 3150], [2000, 2100, 1950, 2050, 2020]), T, 1).verdict).to.equal('improvement');
+  });
+
+  it('a significant difference within the threshold is no change (+100 ms on 2 s, threshold 500 ms)', () => {
+    const x = judgeTiming(M, sample([2000, 2010, 2020, 2030, 2040], [2100, 2110, 2120, 2130, 2140]), T, 1);
+    expect(x.p).to.be.below(0.05);
+    expect(x.verdict).to.equal('no-change');
+  });
+
+  it('the threshold is max(ms, % of the baseline median): +1 s on a 10 s baseline (25% = 2.5 s) is no change', () => {
+    const x = judgeTiming(M, sample([10_000, 10_010, 10_020, 10_030, 10_040], [11_000, 11_010, 11_020, 11_030, 11_040]), T, 1);
+    expect(x.threshold).to.equal(2505);
+    expect(x.verdict).to.equal('no-change');
+  });
+
+  it('3 vs 3 trials can never reach p < 0.05: a 1 s slowdown is inconclusive, not a regression', () => {
+    const x = judgeTiming(M, sample([2000, 2100, 2050], [3100, 3050, 3200]), T, 1);
+    expect(x.minP).to.be.closeTo(0.1, 1e-9);
+    expect(x.verdict).to.equal('inconclusive');
+    expect(x.reason).to.match(/too few trials/);
+  });
+
+  it('3 vs 3 trials within the threshold are no change (the CI rules out a difference past it)', () => {
+    expect(judgeTiming(M, sample([2000, 2100, 2050], [2080, 2150, 2020]), T, 1).verdict).to.equal('no-change');
+  });
+
+  it('with enough trials but a CI reaching past the threshold: inconclusive (too much spread)', () => {
+    const x = judgeTiming(M, sample([2000, 2900, 2100, 3500, 2050, 2400], [2300, 3600, 2200, 4100, 2600, 2500]), T, 1);
+    expect(x.verdict).to.equal('inconclusive');
+    expect(x.reason).to.match(/too much spread/);
   });
 });
 
-describe('comparison verdict: new failure', () => {
-  it('pass → fail is a new failure naming the expectations', () => {
-    const f = judge(outcome(), outcome({ verdict: 'fail', failedAssertions: ['topology converged'] }));
-    expect(kinds(f)).to.deep.equal(['new-failure!']);
-    expect(f[0]?.message).to.equal('newly failed on cand: topology converged');
+describe('comparison verdict: loss rate and pass rate', () => {
+  const L = { key: 'lostRate', label: 'Loss rate' };
+  it('per-trial loss rates consistently higher with more lost writes: regression', () => {
+    const x = judgeLoss(L, sample([0, 0, 0, 0, 0], [0.01, 0.02, 0.015, 0.01, 0.03]), { baseline: [0, 0, 0, 0, 0], candidate: [10, 20, 15, 10, 30] }, T, false, 1);
+    expect(x.verdict).to.equal('regression');
   });
-
-  it('pass → error is a new failure with the error', () => {
-    const f = judge(outcome(), outcome({ verdict: 'error', error: 'topology did not start' }));
-    expect(kinds(f)).to.deep.equal(['new-failure!']);
-    expect(f[0]?.message).to.include('topology did not start');
+  it('the field case (405 vs 401 lost of similar totals) is not a regression', () => {
+    const acked = [1490, 1502, 1475, 1510, 1488];
+    const b = [401, 390, 410, 400, 395];
+    const c = [405, 399, 392, 411, 402];
+    const x = judgeLoss(L, sample(b.map((v, i) => v / (acked[i] ?? 1)), c.map((v, i) => v / (acked[4 - i] ?? 1))), { baseline: b, candidate: c }, T, false, 1);
+    expect(x.verdict).to.equal('no-change');
   });
-
-  it('fail → fail on the same expectation is not new', () => {
-    const both = { verdict: 'fail' as const, failedAssertions: ['x'] };
-    expect(kinds(judge(outcome(both), outcome(both)))).to.deep.equal([]);
+  it('a significant rise within --max-new-loss is no change, and says so', () => {
+    const x = judgeLoss(L, sample([0, 0, 0, 0, 0], [0.001, 0.002, 0.001, 0.001, 0.002]), { baseline: [0, 0, 0, 0, 0], candidate: [1, 2, 1, 1, 2] }, { maxNewLoss: 2 }, false, 1);
+    expect(x.p).to.be.below(0.05);
+    expect(x.verdict).to.equal('no-change');
+    expect(x.reason).to.match(/^differs, but by no more than 2 lost write/);
   });
-
-  it('fail → fail on another expectation is new, and the old one is fixed', () => {
-    expect(kinds(judge(outcome({ verdict: 'fail', failedAssertions: ['x'] }), outcome({ verdict: 'fail', failedAssertions: ['y'] })))).to.deep.equal([
-      'new-failure!',
-      'fixed',
-    ]);
+  it('a scenario that loses writes by design is shown, not judged', () => {
+    const x = judgeLoss(L, sample([0, 0, 0, 0, 0], [0.01, 0.02, 0.015, 0.01, 0.03]), { baseline: [0, 0, 0, 0, 0], candidate: [10, 20, 15, 10, 30] }, T, true, 1);
+    expect(x.judged).to.equal(false);
+    expect(x.verdict).to.not.equal('regression');
   });
-
-  it('fail → pass is fixed (informational)', () => {
-    expect(kinds(judge(outcome({ verdict: 'fail', failedAssertions: ['x'] }), outcome()))).to.deep.equal(['fixed']);
+  it('pass rate 5/5 → 3/5 is a regression (Fisher p = 0.22 alone would not say so: the clean-baseline rule does)', () => {
+    const x = judgePassRate({ baseline: [true, true, true, true, true], candidate: [true, false, true, false, true] }, ['recovery within budget']);
+    expect(x.verdict).to.equal('regression');
+    expect(x.p).to.be.closeTo(0.2222, 1e-3);
+    expect(x.reason).to.include('newly failed: recovery within budget');
   });
-
-  it('a baseline that did not complete makes the scenario inconclusive, not a regression', () => {
-    const f = judge(outcome({ verdict: 'error', error: 'boom' }), outcome());
-    expect(kinds(f)).to.deep.equal(['not-comparable']);
-    expect(scenarioVerdict(f)).to.equal('inconclusive');
-  });
-
-  it('a scenario missing on one side is not comparable', () => {
-    expect(kinds(judge(outcome(), null))).to.deep.equal(['not-comparable']);
-    expect(kinds(judge(null, outcome()))).to.deep.equal(['not-comparable']);
+  it('pass rate 5/5 → 4/5 is inconclusive; 4/5 → 3/5 is no change; 10/10 → 5/10 is a regression by Fisher', () => {
+    expect(judgePassRate({ baseline: [true, true, true, true, true], candidate: [true, true, false, true, true] }, []).verdict).to.equal('inconclusive');
+    expect(judgePassRate({ baseline: [true, true, false, true, true], candidate: [true, false, false, true, true] }, []).verdict).to.equal('no-change');
+    const f = judgePassRate({ baseline: Array(10).fill(true), candidate: [...Array(5).fill(true), ...Array(5).fill(false)] }, []);
+    expect(f.verdict).to.equal('regression');
+    expect(f.p).to.be.closeTo(0.01625, 1e-4);
   });
 });
 
-describe('comparison verdict: overall', () => {
-  const variants: Variant[] = ['base', 'cand-a', 'cand-b'].map((label) => ({
-    label,
-    redisImage: `${label}:1`,
-    sentinelImage: `${label}:1`,
-    toxiproxyImage: 'tp:1',
-    serverVersion: null,
-    report: null,
-    runId: label,
-  }));
-  const build = (outcomes: ScenarioOutcome[][]) =>
-    buildComparison({ id: 'c1', startedAt: 'a', finishedAt: 'b', seed: 1, machine: null, thresholds: DEFAULT_THRESHOLDS, variants, outcomes });
-
-  it('no regression when every candidate is within thresholds', () => {
-    const r = build([[outcome()], [outcome({ figures: { promotionMs: 2100 } })], [outcome()]]);
-    expect(r.verdict).to.equal('no-regression');
-    expect(r.summary).to.equal('NO REGRESSION in 1 scenario(s)');
-    expect(r.variants.map((v) => v.serverVersion)).to.deep.equal(['redis 7.0.15', 'redis 7.0.15', 'redis 7.0.15']);
+describe('comparison verdict: scenarios and overall', () => {
+  it('compareTrials tests the pass rate and every measured metric; unmeasured metrics are no test', () => {
+    const r = compareTrials(trials([2000, 2100, 1950, 2050, 2020]), trials([3100, 3050, 3200, 2990, 3150]), T, 'cand', 'kill-master');
+    expect(r.tests.map((x) => x.metric)).to.deep.equal(['passRate', 'clientRecoveryMs', 'lostRate']);
+    expect(scenarioVerdict(r.findings)).to.equal('regression');
+    expect(r.findings.find((f) => f.regression)).to.include({ kind: 'slower', metric: 'clientRecoveryMs' });
   });
 
-  it('each candidate is judged against the baseline; one regression makes the whole comparison regress', () => {
-    const r = build([[outcome()], [outcome()], [outcome({ figures: { lost: 3 } })]]);
-    expect(r.verdict).to.equal('regression');
-    expect(r.scenarios[0]?.findings.map((f) => f.variant)).to.deep.equal(['cand-b']);
-    expect(r.summary).to.match(/^REGRESSION in 1 of 1 scenario\(s\) — cand-b kill-master: lost 3/);
+  it('a baseline that never completed makes the scenario inconclusive, not a regression', () => {
+    const r = compareTrials(trials([2000, 2000], { verdict: 'error', error: 'boom' }), trials([2000, 2000]), T, 'cand', 'kill-master');
+    expect(scenarioVerdict(r.findings)).to.equal('inconclusive');
   });
 
-  it('regression wins over inconclusive; inconclusive over ok; nothing is inconclusive', () => {
-    const ok = { id: 'a', title: 'a', tags: [], outcomes: [], findings: [], verdict: 'ok' as const };
-    expect(overallVerdict([ok, { ...ok, verdict: 'inconclusive' }, { ...ok, verdict: 'regression' }])).to.equal('regression');
-    expect(overallVerdict([ok, { ...ok, verdict: 'inconclusive' }])).to.equal('inconclusive');
-    expect(overallVerdict([ok])).to.equal('no-regression');
-    expect(overallVerdict([])).to.equal('inconclusive');
+  it('trials with the same id are grouped; the first trial stays as `outcomes`; regression wins over inconclusive', () => {
+    const v = (label: string): Variant => ({ label, redisImage: label, sentinelImage: label, toxiproxyImage: 't', serverVersion: null, report: null, runId: label });
+    const slow = trials([3100, 3050, 3200, 2990, 3150]);
+    const other = trials([1, 2, 3], { id: 'partition', title: 'partition' });
+    const r = buildComparison({ id: 'x', startedAt: 'a', finishedAt: 'b', seed: 1, machine: null, thresholds: T, variants: [v('a'), v('b')], outcomes: [[...trials([2000, 2100, 1950, 2050, 2020]), ...other], [...slow, ...other]] });
+    expect(r.scenarios.map((s) => [s.id, s.trials.map((t) => t.length)])).to.deep.equal([['kill-master', [5, 5]], ['partition', [3, 3]]]);
+    expect(r.scenarios[0]?.outcomes[1]).to.equal(slow[0]);
+    expect(r.repeat).to.equal(5);
+    expect(r.schemaVersion).to.equal(2);
+    expect(overallVerdict(r.scenarios)).to.equal('regression');
+    expect(r.summary).to.match(/^REGRESSION in 1 of 2 scenario\(s\) — b kill-master: Client recovery: slower/);
   });
 
-  it('lines up scenarios by id across variants, missing ones as null', () => {
-    const other = outcome({ id: 'partition', title: 'partition' });
-    const r = build([[outcome(), other], [outcome()], [other, outcome()]]);
-    expect(r.scenarios.map((s) => s.id)).to.deep.equal(['kill-master', 'partition']);
-    expect(r.scenarios[1]?.outcomes.map((o) => o?.id ?? null)).to.deep.equal(['partition', null, 'partition']);
-    expect(r.scenarios[1]?.verdict).to.equal('inconclusive');
+  it('calibration counts regressions and improvements of an A/A comparison as false alarms', () => {
+    const v = (label: string): Variant => ({ label, redisImage: 'img', sentinelImage: 'img', toxiproxyImage: 't', serverVersion: null, report: null, runId: label });
+    const r = buildComparison({ id: 'x', startedAt: 'a', finishedAt: 'b', seed: 1, machine: null, thresholds: T, variants: [v('a'), v('a-2')], outcomes: [trials([2000, 2100, 1950, 2050, 2020]), trials([3100, 3050, 3200, 2990, 3150])] });
+    const c = calibrationOf(r, 'img');
+    expect(c).to.include({ tests: 3, falseAlarms: 1, scenarioRegressions: 1, met: false });
+    expect(c.falseAlarmRate).to.be.closeTo(1 / 3, 1e-9);
   });
 });
 
-describe('comparison: outcomes and labels', () => {
+describe('comparison: outcomes, metrics and labels', () => {
+  it('takes the metrics from the checks, preferring the durable figures and falling back to the plain ones', () => {
+    const figures = (f: Record<string, number>) => ({ 'failover-timing': { valid: true as const, figures: f } });
+    expect(trialMetrics(figures({ clientRecovery: 900, durableClientRecovery: 1200 })).values['clientRecoveryMs']).to.equal(1200);
+    const plain = trialMetrics(figures({ clientRecovery: 900 }));
+    expect(plain.values['clientRecoveryMs']).to.equal(900);
+    expect(plain.sources['clientRecoveryMs']).to.equal('failover-timing.clientRecovery');
+    expect(trialMetrics({ 'write-loss': { valid: true, figures: { lost: 5, acked: 1000 } } }).values['lostRate']).to.equal(0.005);
+  });
+
+  it('loss is expected by design from allowLoss, expectedOutcomes or the write-loss note', () => {
+    expect(lossExpected({ allowLoss: true })).to.equal(true);
+    expect(lossExpected({ expectedOutcomes: { 'write-loss': { valid: false, why: 'async' } } })).to.equal(true);
+    expect(lossExpected({ expectedOutcomes: { 'split-brain': {} } })).to.equal(false);
+    expect(lossExpected(undefined, { 'write-loss': { valid: true, figures: {}, notes: ['3 of 9 acknowledged adds lost (loss allowed)'] } })).to.equal(true);
+  });
+
+  it('a results.json record says loss is expected through its top-level expectedOutcomes', () => {
+    const r = { ...makeScenarioResult({ verdict: 'pass' }), expectedOutcomes: { 'write-loss': { valid: false as const, why: 'asynchronous replication' } } };
+    expect(outcomeOf(r).lossExpected).to.equal(true);
+    expect(outcomeOf(makeScenarioResult({ verdict: 'pass' })).lossExpected).to.equal(false);
+  });
+
   it('takes the key figures, failed expectations and server version from a result', () => {
     const o = outcomeOf(makeScenarioResult({ verdict: 'fail' }));
     expect(o.verdict).to.equal('fail');
     expect(o.failedAssertions.length).to.be.greaterThan(0);
     expect(o.figures.promotionMs).to.be.a('number');
+    expect(o.metrics['promotedMs']).to.be.a('number');
   });
 
   it('labels variants by image, unique, marking mixed sentinels', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { finalMasterFromPolls, reattach } from '../../lib/checks/reattach.ts';
+import { finalMasterFromPolls, reattach, reattachBoundMs } from '../../lib/checks/reattach.ts';
 import type { ReattachOpts } from '../../lib/checks/reattach.ts';
 import type { History, RolePoll } from '../../lib/model.ts';
 
@@ -55,6 +55,30 @@ describe('reattach', () => {
   it('tolerates lag up to maxLagBytes', () => {
     const r = reattach.check(history(failoverPolls()), { ...OPTS, maxLagBytes: 10 });
     expect([r.valid, r.figures['caughtUp'], r.notes]).to.deep.equal([true, 2, []]);
+  });
+
+  it('judges each replica against the bound: settled later than Sentinel allows is invalid, figures kept', () => {
+    // redis-0 settles at +250 ms after `from`; a 200 ms bound fails it, a 300 ms bound passes.
+    const late = reattach.check(history(failoverPolls()), { ...OPTS, maxLagBytes: 10, bound: { ms: 200, from: S } });
+    expect([late.valid, late.figures['withinBound'], late.figures['boundMs'], late.figures['redis-0.ms']]).to.deep.equal([false, false, 200, 250]);
+    expect(late.notes).to.deep.equal(["redis-0 settled 250 ms after the heal/switch, later than Sentinel's bound of 200 ms"]);
+    const ok = reattach.check(history(failoverPolls()), { ...OPTS, maxLagBytes: 10, bound: { ms: 300, from: S } });
+    expect([ok.valid, ok.figures['withinBound']]).to.deep.equal([true, true]);
+  });
+
+  it('a replica first seen attached only after the final read (the last poll round) was not observed: invalid', () => {
+    const h = history(failoverPolls());
+    const r = reattach.check(h, { ...OPTS, maxLagBytes: 10, seenBy: S + 275 });
+    expect(r.valid).to.equal(true);
+    const r2 = reattach.check(h, { ...OPTS, maxLagBytes: 10, seenBy: S + 240 });
+    expect(r2.valid).to.equal(false);
+    expect(r2.notes).to.deep.equal(['redis-0 was first seen attached only after the final read, not by the poller after convergence']);
+  });
+
+  it("the bound follows Sentinel's periods: 2 ping + 2 info + max(4 publish, failover-timeout)", () => {
+    expect(reattachBoundMs({ failoverTimeoutMs: 6000, sentinelDebug: { 'info-period': 1000, 'publish-period': 500 } })).to.equal(2000 + 2000 + 6000);
+    expect(reattachBoundMs({ failoverTimeoutMs: 1000, sentinelDebug: { 'info-period': 1000, 'publish-period': 500 } })).to.equal(2000 + 2000 + 2000);
+    expect(reattachBoundMs({ failoverTimeoutMs: 6000, sentinelDebug: {} })).to.equal(2000 + 20_000 + 8000);
   });
 
   interface Case {

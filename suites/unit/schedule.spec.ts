@@ -102,6 +102,8 @@ describe('scenario validation (before any container starts)', function () {
     { name: 'client group the topology does not have', over: { workload: { workers: [{ group: 2 }] } }, error: /workers\[0\]\.group=2: must be an integer from 0 to 1/ },
     { name: 'no workers', over: { workload: { workers: [] } }, error: /workload\.workers/ },
     { name: 'id unusable in file names', over: { id: 'a/b c' }, error: /invalid scenario id "a\/b c"/ },
+    { name: 'expected outcome declared valid', over: { expectedOutcomes: { 'split-brain': { valid: true as unknown as false, why: 'x' } } }, error: /expectedOutcomes\.split-brain\.valid=true/ },
+    { name: 'expected outcome without a reason', over: { expectedOutcomes: { 'split-brain': { valid: false, why: ' ' } } }, error: /expectedOutcomes\.split-brain\.why/ },
   ];
   for (const c of cases) {
     it(`${c.name}: one ConfigError naming the field`, function () {

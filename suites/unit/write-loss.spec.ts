@@ -145,6 +145,20 @@ describe('write-loss: set workload', () => {
       figures: { unexpected: 1, attempted: 0 },
     },
     {
+      name: 'a final read taken without convergence: unknown, and the figures read from it are null (not a loss number)',
+      ops: [add('a', 'ok'), add('b', 'ok'), add('c', 'failed')],
+      final: { sets: { set: ['a'] }, converged: false },
+      valid: 'unknown',
+      figures: { attempted: 3, acked: 2, failed: 1, lost: null, lostRate: null, recovered: null, unexpected: null, failedPresent: null },
+    },
+    {
+      name: 'converged: true is judged as before',
+      ops: [add('a', 'ok'), add('b', 'ok')],
+      final: { sets: { set: ['a'] }, converged: true },
+      valid: false,
+      figures: { lost: 1 },
+    },
+    {
       name: 'final.error makes the verdict unknown but keeps the figures',
       ops: [add('a', 'ok')],
       final: { sets: {}, error: 'READONLY' },

@@ -29,9 +29,11 @@ export interface CheckView {
   figures: FigureView[];
   notes: string[];
   error?: string;
+  /** The scenario's declaration for this check (Scenario.expectedOutcomes), e.g. "declared invalid: <why>". */
+  declared?: string;
 }
 
-export function checkViews(checks: Record<string, CheckResult> | undefined): CheckView[] {
+export function checkViews(checks: Record<string, CheckResult> | undefined, declared: ScenarioResult['expectedOutcomes'] = {}): CheckView[] {
   return Object.entries(checks ?? {}).map(([name, c]) => {
     const valid: CheckResult['valid'] = c?.valid === true || c?.valid === false ? c.valid : 'unknown';
     const view: CheckView = {
@@ -43,6 +45,8 @@ export function checkViews(checks: Record<string, CheckResult> | undefined): Che
       notes: Array.isArray(c?.notes) ? c.notes.map(String) : [],
     };
     if (c?.error) view.error = String(c.error);
+    const d = declared?.[name];
+    if (d) view.declared = `declared ${d.valid === false ? 'invalid' : 'unknown'}: ${d.why}`;
     return view;
   });
 }
@@ -135,7 +139,7 @@ export function scenarioView(s: ScenarioResult, anchor?: string): ScenarioView {
     topology: s.topology ?? null,
     summary,
     assertions: Array.isArray(s.assertions) ? s.assertions : [],
-    checks: checkViews(s.checks),
+    checks: checkViews(s.checks, s.expectedOutcomes),
     timeline,
     faults: faultWindows(history),
     events: eventMarkers(history),

@@ -4,21 +4,29 @@
  * they appear in the report next to the standard checks.
  */
 import { createConnection } from 'node:net';
+import { expect } from 'chai';
 import type { BoundCheck } from '../../../lib/checks/index.ts';
 import { now, sleep } from '../../../lib/clock.ts';
 import type { Fault } from '../../../lib/faults/fault.ts';
 import type { CheckResult, FaultRecord, Figure, Op, ScenarioResult, SentinelEvent } from '../../../lib/model.ts';
-import type { RunContext } from '../../../lib/scenario/runner.ts';
-
-/**
- * down-after-milliseconds for the scenarios that fail over, instead of the suite's 1000. Right after a switch a
- * sentinel resets its link to the new master with the PING clock already running, and reconnects at most once
- * per ping period (1000 ms): with down-after equal to that period it can mark the NEW master +sdown 1.0 s after
- * the switch, and the "master is down" votes still fresh from the failover just done (kept up to 5 s) turn that
- * into +odown at once — a spurious second failover. Observed in 2 of about 16 failovers at 1000 ms (sentinel logs:
- * +switch-master, then +sdown/+odown "#quorum 3/2" of the new master 1.00 s later). 500 ms of margin removes the race.
- */
-export const FAILOVER_DOWN_AFTER_MS = 1500;
+import { healRecorded, injectRecorded } from '../../../lib/scenario/record-fault.ts';
+import {
+  demotionEarliestMs,
+  ELECTED_AFTER_ODOWN_MS,
+  inFlightLossBound,
+  sentinelWriteRate,
+  writerProcesses,
+  failoverBudgetMs,
+  ODOWN_AFTER_SDOWN_MS,
+  PROMOTED_AFTER_SELECTED_MS,
+  rateWindowRange,
+  sdownEarliestMs,
+  sdownLatestMs,
+  type Failure,
+} from '../../../lib/scenario/bounds.ts';
+import type { Expect } from '../../../lib/scenario/expect.ts';
+import { DEFAULT_WORKLOAD, type RunContext } from '../../../lib/scenario/runner.ts';
+import type { WorkloadOptions } from '../../../lib/workload/workload.ts';
 
 /** The node name of an announced address figure ("redis-1:7001" → "redis-1"); undefined if it is not a string. */
 export function nodeOf(addr: Figure | undefined): string | undefined {
@@ -40,6 +48,76 @@ export interface EventFilter {
   sentinel?: string;
   /** Node name the event's instance is about (resolved from its announced host). */
   node?: string;
+}
+
+/** How long fault #i took to inject (its docker or proxy call), from its record; 0 when not recorded. */
+export function injectMs(r: ScenarioResult, i: number): number {
+  const v = r.history.faults[i]?.detail?.['injectMs'];
+  return typeof v === 'number' ? v : 0;
+}
+
+/**
+ * The expectations every automatic failover shares, bounded by the run's configuration (lib/scenario/bounds.ts):
+ * the first +sdown between down-after and its latest possible time for this kind of failure, then +odown, the
+ * election and the promotion each within the Sentinel period that drives it, and writes through Sentinel back
+ * within the failover budget. A Sentinel (or a configuration) slower than the configured down-after or than its
+ * own periods fails here; so does a run whose real down-after is not the one recorded.
+ */
+export interface BoundedFailoverOptions {
+  /** Index of the fault the failover-timing figures are measured from. @default 0 */
+  faultIndex?: number;
+  /**
+   * Whether Sentinel-routed clients can follow the failover at once. False where they stay stuck on an open,
+   * silent connection to the old master until it is demoted (a silent partition). @default true
+   */
+  clientsFollow?: boolean;
+}
+
+export function expectBoundedFailover(r: ScenarioResult, e: Expect, how: Failure, o: BoundedFailoverOptions = {}): void {
+  const faultIndex = o.faultIndex ?? 0;
+  const t = r.topology;
+  const inj = injectMs(r, faultIndex);
+  const latest = sdownLatestMs(t, how, inj);
+  e.that(`first +sdown of the master between down-after (${sdownEarliestMs(t)} ms) and ${latest} ms after the fault`, () => {
+    const sdown = e.num('failover-timing', 'sdownFirst');
+    // A closed connection lets the sentinel start its last PING before the fault only when the fault took time to land.
+    expect(sdown).to.be.within(sdownEarliestMs(t) - (how === 'closed' ? inj : 0), latest);
+  });
+  e.that(`+odown <= ${ODOWN_AFTER_SDOWN_MS} ms after +sdown, elected <= ${ELECTED_AFTER_ODOWN_MS} ms after, promoted <= ${PROMOTED_AFTER_SELECTED_MS} ms after selection`, () => {
+    expect(e.num('failover-timing', 'odown') - e.num('failover-timing', 'sdownFirst'), 'odown - sdown').to.be.at.most(ODOWN_AFTER_SDOWN_MS);
+    expect(e.num('failover-timing', 'elected') - e.num('failover-timing', 'odown'), 'elected - odown').to.be.at.most(ELECTED_AFTER_ODOWN_MS);
+    expect(e.num('failover-timing', 'promoted') - e.num('failover-timing', 'selectedReplica'), 'promoted - selected').to.be.at.most(
+      PROMOTED_AFTER_SELECTED_MS,
+    );
+  });
+  if (o.clientsFollow === false) return;
+  const budget = failoverBudgetMs(t, how, inj);
+  e.that(`writes through Sentinel back within the failover budget (${budget} ms for down-after ${t.downAfterMs})`, () => {
+    expect(e.figure('failover-timing', 'unavailableOpen'), 'writes recovered').to.equal(false);
+    expect(e.num('failover-timing', 'unavailableMs')).to.be.at.most(budget);
+  });
+}
+
+/**
+ * Loss when Sentinel-routed clients stay connected to an old master that answers again after the failover (resumed,
+ * latency gone) until Sentinel demotes it: every write it acknowledges from its return to the end of the workload is
+ * lost — the writers' rate x that window (`rateWindowRange`) — none acknowledged while it was unreachable, and of
+ * those before the fault at most the replication-lag loss. Sentinel demotes it no sooner than 4 publish periods
+ * after it answers again; the scenario keeps the workload shorter than that (asserted), so the window is exact.
+ */
+export function expectLossAfterReturn(r: ScenarioResult, e: Expect, faultIndex = 0, w: WorkloadOptions = DEFAULT_WORKLOAD): void {
+  const f = fault(r, faultIndex);
+  const back = f.end ?? Infinity;
+  const end = Math.max(...r.history.ops.filter((o) => o.via === 'sentinel' && o.f !== 'read').map((o) => o.complete));
+  const range = rateWindowRange(sentinelWriteRate(w), end - back, writerProcesses(w));
+  const maxBefore = inFlightLossBound(w);
+  e.that(`lost: the writes of the return-to-end window (${range.min}..${range.max}: rate x ${Math.round(end - back)} ms), <= ${maxBefore} before the fault, none during it`, () => {
+    expect(back + demotionEarliestMs(r.topology), 'earliest demotion after the workload end').to.be.above(end);
+    const lost = lostWrites(r);
+    expect(lost.filter((o) => o.complete >= back - 100).length, 'lost writes acknowledged after the return').to.be.within(range.min, range.max);
+    expect(lost.filter((o) => o.complete < f.start + 100), 'lost writes acknowledged before the fault').to.have.length.at.most(maxBefore);
+    expect(lost.filter((o) => o.complete >= f.start + 100 && o.complete < back - 100), 'lost writes acknowledged during the fault').to.have.length(0);
+  });
 }
 
 /** Sentinel events of one type (e.g. "+sdown"), filtered. */
@@ -70,30 +148,17 @@ export function lostWrites(r: ScenarioResult): Op[] {
  * for timed heals (the final heal then skips it, and reattachment is timed from it).
  */
 export async function healNow(ctx: RunContext, fault: Fault): Promise<void> {
-  const record = ctx.faults.find((f) => f.name === fault.name && f.end === undefined);
-  await fault.heal(ctx.topology);
-  if (record) record.end = now();
-  ctx.progress(`${((now() - ctx.scheduleStart) / 1000).toFixed(1)} s: healed ${fault.name}`);
+  await healRecorded(ctx, fault);
 }
 
 /**
  * Inject a fault now, from a `during` hook (e.g. "kill whichever node is master once the first failover is
- * over"), and record it in the history as the runner records scheduled steps. Heal it with `healNow` (or the
+ * over"), and record it in the history as the runner records scheduled steps (lib/scenario/record-fault.ts:
+ * targets resolved first, `start` = when the injecting call returned). Heal it with `healNow` (or the
  * final heal restarts every container and resets every link).
  */
 export async function injectNow(ctx: RunContext, fault: Fault): Promise<FaultRecord> {
-  const start = now();
-  await fault.inject(ctx.topology);
-  const record: FaultRecord = {
-    name: fault.name,
-    kind: fault.kind,
-    targets: fault.targets,
-    start,
-    detail: { ...fault.detail, injectMs: Math.round(now() - start), from: 'during' },
-  };
-  ctx.faults.push(record);
-  ctx.progress(`${((start - ctx.scheduleStart) / 1000).toFixed(1)} s: ${fault.name}`);
-  return record;
+  return await injectRecorded(ctx, fault, { detail: { from: 'during' } });
 }
 
 /**
@@ -133,9 +198,9 @@ export function healAfterSwitch(fault: Fault, opts: HealAfterSwitchOptions = {})
 }
 
 /**
- * Values measured by a scenario's `during` hook, reported as the figures of a check (default name
- * "observed"). A scenario object is shared by every run in a process, so `during` calls `reset()` first and
- * the check hands its snapshot over once.
+ * Values measured by a scenario's `during` hook, reported as the figures of a check (default name "observed").
+ * Each scenario object is built fresh for its run (its factory creates its own Observations); `reset()` remains
+ * for a hook that measures again.
  */
 export class Observations {
   private figures: Record<string, Figure> = {};
@@ -165,18 +230,17 @@ export class Observations {
     }
   }
 
+  /** Valid when every measurement succeeded and produced figures (a failed probe makes the scenario fail). */
   check(name = 'observed'): BoundCheck {
     return {
       name,
-      run: (): CheckResult => {
-        const r: CheckResult = {
-          valid: this.errors.length === 0 && Object.keys(this.figures).length > 0 ? true : 'unknown',
-          figures: { ...this.figures },
-          notes: [...this.notes, ...this.errors.map((e) => `measurement failed: ${e}`)],
-        };
-        this.reset();
-        return r;
-      },
+      // Measured during the run, not derivable from the history: the runner records it once, `check` re-reads it.
+      live: true,
+      run: (): CheckResult => ({
+        valid: this.errors.length === 0 && Object.keys(this.figures).length > 0 ? true : 'unknown',
+        figures: { ...this.figures },
+        notes: [...this.notes, ...this.errors.map((e) => `measurement failed: ${e}`)],
+      }),
     };
   }
 }
@@ -208,12 +272,23 @@ export function rawCommand(host: string, port: number, ...args: string[]): Promi
   });
 }
 
+export interface PinnedExpectation {
+  /** The node must stop acknowledging the pinned writer this many ms after the fault started (min-replicas). */
+  refuseAfterMs?: number;
+  /**
+   * The node must keep acknowledging the pinned writer, whose rate this is, while the fault is on (nothing stops
+   * it): at least `rateWindowRange(rate, fault window).min` writes.
+   */
+  acknowledgesAtPerS?: number;
+}
+
 /**
  * Writes of the clients pinned to `node` (via `direct:<node>`) around fault #`faultIndex`: how many it
  * acknowledged while the fault was on and when it last did, how many it refused, and how many of its
- * acknowledged writes are missing from the final read. A check named "pinned-writes".
+ * acknowledged writes are missing from the final read. A check named "pinned-writes", valid when the node
+ * behaved as `want` says (a deposed master that must keep acknowledging, or must stop after a delay).
  */
-export function pinnedWritesCheck(node: string, faultIndex = 0): BoundCheck {
+export function pinnedWritesCheck(node: string, want: PinnedExpectation, faultIndex = 0): BoundCheck {
   return {
     name: 'pinned-writes',
     run: (h): CheckResult => {
@@ -231,21 +306,32 @@ export function pinnedWritesCheck(node: string, faultIndex = 0): BoundCheck {
         const code = /^[A-Z]+\b/.exec(o.error ?? '')?.[0] ?? 'other';
         refusals[code] = (refusals[code] ?? 0) + 1;
       }
+      const lastAckMs = Number.isFinite(last) ? Math.round(last - f.start) : null;
       const figures: Record<string, Figure> = {
         attempted: mine.length,
         ackedDuringFault: acked.length,
-        lastAckAfterFaultStartMs: Number.isFinite(last) ? Math.round(last - f.start) : null,
+        lastAckAfterFaultStartMs: lastAckMs,
         refusedDuringFault: during.filter((o) => o.outcome === 'failed').length,
         acked: mine.filter((o) => o.outcome === 'ok').length,
         lost: lost.length,
         lostAckedAfterHeal: lost.filter((o) => o.complete >= end).length,
       };
       for (const [err, n] of Object.entries(refusals)) figures[`refused.${err}`] = n;
-      return {
-        valid: true,
-        figures,
-        notes: [`${acked.length} writes acknowledged by ${node} during ${f.name}; ${lost.length} of its acknowledged writes lost`],
-      };
+      const notes = [`${acked.length} writes acknowledged by ${node} during ${f.name}; ${lost.length} of its acknowledged writes lost`];
+      let valid = true;
+      if (want.refuseAfterMs !== undefined && lastAckMs !== null && lastAckMs > want.refuseAfterMs) {
+        notes.push(`${node} still acknowledged a write ${lastAckMs} ms after the fault started (must stop by ${want.refuseAfterMs} ms)`);
+        valid = false;
+      }
+      if (want.acknowledgesAtPerS !== undefined) {
+        const min = rateWindowRange(want.acknowledgesAtPerS, Math.min(end, h.final.time) - f.start, 1).min;
+        figures['minAckedDuringFault'] = min;
+        if (acked.length < min) {
+          notes.push(`${node} acknowledged ${acked.length} writes during the fault (expected at least ${min})`);
+          valid = false;
+        }
+      }
+      return { valid, figures, notes };
     },
   };
 }
