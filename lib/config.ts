@@ -17,6 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { clientChoiceProblem } from './workload/choose-problem.ts';
 
 /** The official upstream images the harness uses unless configured otherwise. */
 export const DEFAULT_IMAGES = {
@@ -118,13 +119,15 @@ export interface HarnessConfig {
   /** Images (variants) the compare command runs; each "REDIS_IMAGE" or "REDIS_IMAGE+SENTINEL_IMAGE". */
   compareImages: string[];
   thresholds: Thresholds;
+  /** Client libraries the workload runs ("ioredis", "redis-py", "cmd:<adapter>"): run takes one, compare one per variant. @default ["ioredis"] */
+  clients: string[];
   /** Where each setting's value came from. */
   sources: Record<ConfigKey, ConfigSource>;
 }
 
 export type ConfigSource = 'cli' | 'env' | 'file' | 'provisioning' | 'default';
 
-type Kind = 'image' | 'string' | 'list' | 'int' | 'number' | 'bool';
+type Kind = 'image' | 'string' | 'list' | 'int' | 'number' | 'bool' | 'client';
 
 export interface KeySpec {
   /** JSON path in the config file ("thresholds.maxSlowerPct" is nested). */
@@ -155,6 +158,7 @@ export const CONFIG_KEYS = {
   maxSlowerPct: { file: 'thresholds.maxSlowerPct', env: 'SC_MAX_SLOWER_PCT', cli: 'max-slower-pct', kind: 'number', min: 0, help: `compare: a failover phase slower by more than this % ... (default ${DEFAULT_THRESHOLDS.maxSlowerPct})` },
   maxSlowerMs: { file: 'thresholds.maxSlowerMs', env: 'SC_MAX_SLOWER_MS', cli: 'max-slower-ms', kind: 'int', min: 0, help: `compare: ... AND by more than this many ms is a regression (default ${DEFAULT_THRESHOLDS.maxSlowerMs})` },
   maxNewLoss: { file: 'thresholds.maxNewLoss', env: 'SC_MAX_NEW_LOSS', cli: 'max-new-loss', kind: 'int', min: 0, help: `compare: lost writes allowed beyond the baseline's (default ${DEFAULT_THRESHOLDS.maxNewLoss}: any new loss is a regression)` },
+  client: { file: 'client', env: 'SC_CLIENT', cli: 'client', kind: 'client', help: 'client library of the workload: ioredis (default), redis-py, or cmd:<adapter command> (docs/client-protocol.md); compare: repeat to compare clients on one image' },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -191,6 +195,8 @@ function expected(s: KeySpec): string {
       return `a number >= ${s.min ?? 0}`;
     case 'bool':
       return 'on or off (true/false, 1/0, yes/no)';
+    case 'client':
+      return 'ioredis, redis-py or cmd:<adapter command> (docs/client-protocol.md)';
   }
 }
 
@@ -241,6 +247,13 @@ export function parseValue(key: ConfigKey, raw: unknown, where: string, json = f
       else throw bad();
       if (!Number.isFinite(n) || (s.kind === 'int' && !Number.isSafeInteger(n)) || n < (s.min ?? 0)) throw bad();
       return n;
+    }
+    case 'client': {
+      // Repeatable, never split on commas (an adapter's command line may hold them).
+      const items = Array.isArray(raw) ? raw : [raw];
+      const wrong = items.find((i) => typeof i !== 'string' || clientChoiceProblem(i.trim()) !== undefined);
+      if (items.length === 0 || wrong !== undefined) throw new ConfigError(`invalid value ${show(wrong ?? raw)} for ${where}: must be ${expected(s)}`);
+      return (items as string[]).map((i) => i.trim());
     }
     case 'bool': {
       if (typeof raw === 'boolean') return raw;
@@ -385,6 +398,7 @@ export function mergeLayers(layers: { source: ConfigSource; layer: ConfigLayer }
       maxSlowerMs: num('maxSlowerMs') ?? DEFAULT_THRESHOLDS.maxSlowerMs,
       maxNewLoss: num('maxNewLoss') ?? DEFAULT_THRESHOLDS.maxNewLoss,
     },
+    clients: list('client').length ? list('client') : ['ioredis'],
     sources,
   };
 }

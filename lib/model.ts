@@ -203,6 +203,8 @@ export interface ScenarioResult {
     /** The user's redis.conf / sentinel.conf lines the servers got (--redis-conf / --sentinel-conf). */
     userConfig?: import('./topology/user-config.ts').UserConfigReport | undefined;
   };
+  /** The client library the workload ran (absent in results written before clients were pluggable: ioredis). */
+  client?: { name: string; version?: string; command?: string };
   startedAt: string;
   durationMs: number;
   verdict: 'pass' | 'fail' | 'error';

@@ -30,6 +30,8 @@ import { EXIT } from './spec.ts';
 export interface VariantSpec {
   redisImage: string;
   sentinelImage: string;
+  /** Comparing clients: the variant's client library (every variant runs the one image). */
+  client?: string;
 }
 
 /**
@@ -129,9 +131,25 @@ export async function compareCommand(p: Parsed, ctx: CliContext): Promise<number
   return report.verdict === 'no-regression' ? EXIT.ok : report.verdict === 'regression' ? EXIT.failed : EXIT.inconclusive;
 }
 
+/**
+ * Two or more --client: the variants are those clients on the one image (--image once, or the redis image);
+ * comparing clients and images at once would confound them.
+ */
+function clientVariants(cfg: HarnessConfig, specs: VariantSpec[]): VariantSpec[] {
+  if (cfg.clients.length < 2) return specs;
+  if (specs.length > 1) throw new ConfigError('compare either clients (--client twice) or images (--image twice), not both. Fix: give one --image with several --client');
+  const image = specs[0] ?? { redisImage: cfg.images.redis, sentinelImage: cfg.images.sentinel };
+  return cfg.clients.map((client) => ({ ...image, client }));
+}
+
+/** A folder-safe label for a client: "ioredis", "redis-py", "cmd-<command>". */
+function clientLabel(client: string): string {
+  return client.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'client';
+}
+
 async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progress: (m: string) => void, repeat: number): Promise<{ report: ComparisonReport; dir: string }> {
   const fixedSentinel = cfg.sources.sentinelImage === 'default' || cfg.sources.sentinelImage === 'provisioning' ? undefined : cfg.images.sentinel;
-  const specs = parseVariants(cfg.compareImages, fixedSentinel);
+  const specs = clientVariants(cfg, parseVariants(cfg.compareImages, fixedSentinel));
   if (specs.length < 2) {
     throw new ConfigError(
       `compare needs at least two images, got ${specs.length}${specs.length ? ` (${cfg.compareImages.join(', ')})` : ''}. Fix: pass --image BASELINE --image CANDIDATE (or SC_COMPARE_IMAGES=a,b, or "compareImages" in the config file)`,
@@ -152,12 +170,12 @@ async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progr
 
   const dir = path.resolve(ctx.cwd, cfg.reportDir ?? path.join('reports', `compare-${id}`));
   const seed = cfg.seed ?? randomSeed();
-  const labels = variantLabels(specs);
+  const labels = specs[0]?.client !== undefined ? specs.map((v) => clientLabel(v.client ?? '')) : variantLabels(specs);
   const startedAt = new Date().toISOString();
   const runs = specs.map((v, i) => {
     const label = labels[i] ?? `variant-${i + 1}`;
     const images: Images = { redis: v.redisImage, sentinel: v.sentinelImage, toxiproxy: cfg.images.toxiproxy };
-    return { label, images, run: new ChaosRun(suiteSettingsFrom(cfg, { runId: `${id}-${label}`, seed, reportDir: path.join(dir, label), images }), progress) };
+    return { label, images, run: new ChaosRun(suiteSettingsFrom(cfg, { runId: `${id}-${label}`, seed, reportDir: path.join(dir, label), images, ...(v.client ? { client: v.client } : {}) }), progress) };
   });
   progress(`compare ${id}: ${scenarios.length} scenario(s) × ${runs.length} variants (${labels.join(' vs ')}) × ${repeat} trial(s), seed ${seed}; baseline ${labels[0]}`);
   let step = 0;

@@ -11,7 +11,8 @@ import { keyFigures } from '../report/json.ts';
 import { formatMs } from '../report/report-data.ts';
 import { writeRunReport } from '../report/write-report.ts';
 import { ChaosRun } from '../scenario/chaos-run.ts';
-import { newRunId } from '../scenario/suite.ts';
+import { newRunId, onlyClient } from '../scenario/suite.ts';
+import { clientFactory } from '../workload/choose.ts';
 import type { Parsed } from './args.ts';
 import { checkRunId, progressPrinter, type CliContext } from './context.ts';
 import { interrupted, SIGNAL_EXIT, watchInterrupts } from './interrupt.ts';
@@ -66,6 +67,8 @@ export async function runCommand(p: Parsed, ctx: CliContext): Promise<number> {
   const cfg = configFrom(p, ctx);
   const shard = typeof p.values['shard'] === 'string' ? parseShard(p.values['shard']) : undefined;
   const runId = runIdFrom(p, ctx);
+  const client = onlyClient(cfg);
+  clientFactory(client); // a missing redis-py environment is a one-line usage error before anything starts
   const repeat = repeatFrom(p, 1);
   const all = await ctx.catalogue();
   const selected = select(all, cfg.scenarios, describeSource('scenarios', cfg.sources.scenarios));
@@ -79,7 +82,7 @@ export async function runCommand(p: Parsed, ctx: CliContext): Promise<number> {
 
   const mixed = cfg.images.sentinel !== cfg.images.redis ? ` (mixed: sentinels on ${cfg.images.sentinel})` : '';
   progress(
-    `run ${runId}: ${scenarios.length} scenario(s)${repeat > 1 ? ` × ${repeat} trials` : ''}${shard ? ` (shard ${shardLabel(shard)} of ${selected.length} selected)` : ''} on ${cfg.images.redis}${mixed}, seed ${seed}`,
+    `run ${runId}: ${scenarios.length} scenario(s)${repeat > 1 ? ` × ${repeat} trials` : ''}${shard ? ` (shard ${shardLabel(shard)} of ${selected.length} selected)` : ''} on ${cfg.images.redis}${mixed}, client ${client}, seed ${seed}`,
   );
   if (shard && scenarios.length === 0) progress(`shard ${shardLabel(shard)} has no scenarios (only ${selected.length} selected); writing an empty report`);
   const run = new ChaosRun(settings, progress);

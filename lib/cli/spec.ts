@@ -42,6 +42,7 @@ const PLACEHOLDER: Partial<Record<ConfigKey, string>> = {
   maxSlowerPct: 'PCT',
   maxSlowerMs: 'MS',
   maxNewLoss: 'N',
+  client: 'CLIENT',
 };
 
 function setting(key: ConfigKey, help?: string): [string, OptionSpec] {
@@ -50,7 +51,7 @@ function setting(key: ConfigKey, help?: string): [string, OptionSpec] {
     type: k.kind === 'bool' ? 'boolean' : 'string',
     help: help ?? k.help,
     config: key,
-    ...(k.kind === 'list' ? { multiple: true } : {}),
+    ...(k.kind === 'list' || k.kind === 'client' ? { multiple: true } : {}),
   };
   const value = PLACEHOLDER[key];
   if (value !== undefined) spec.value = value;
@@ -94,6 +95,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       setting('sentinelImage'),
       setting('toxiproxyImage'),
       ...SCENARIO_SETTINGS,
+      setting('client', 'client library of the workload: ioredis (default), redis-py, or cmd:<adapter command> (docs/client-protocol.md)'),
       ...SCENARIOS_FROM,
       ['shard', { type: 'string', value: 'I/N', help: 'run only the I-th of N deterministic, duration-balanced parts of the selection (default report dir reports/<run id>-shard-I-of-N)' }],
       ['repeat', { type: 'string', value: 'N', help: 'run every selected scenario N times (1-100, default 1) and report each one\'s pass rate with a Wilson interval' }],
@@ -105,6 +107,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'sentinel-chaos run --scenarios quick',
       'sentinel-chaos run --redis-image redis:7.0.15 --sentinel-image redis:7.4.2 --seed 42',
       'sentinel-chaos run --shard 1/2 --run-id ci-123',
+      'sentinel-chaos run --scenarios kill-master --client redis-py',
       'sentinel-chaos run --scenarios-from ./my-scenarios.mjs --redis-conf ./redis.conf --sentinel-conf ./sentinel.conf',
     ],
   },
@@ -144,6 +147,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['repeat', { type: 'string', value: 'N', help: 'trials per scenario and image (1-100, default 5; 4+ needed for any significant difference)' }],
       ['calibrate', { type: 'string', value: 'IMAGE', help: 'A/A: compare IMAGE with itself and report the false-alarm rate (no --image / --from)' }],
       ...SCENARIOS_FROM,
+      setting('client'),
       ['from', { type: 'string', multiple: true, value: 'DIR', help: 'compare existing report folders (repeat; the first is the baseline) instead of running; their repeated trials are used' }],
       RUN_ID,
       CONFIG,
@@ -153,6 +157,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'sentinel-chaos compare --scenarios kill-master --image redis:7.0.15 --image valkey/valkey:9.0',
       'sentinel-chaos compare --image redis:7.2 --image redis:7.4.2 --sentinel-image redis:7.2 --max-slower-ms 1000',
       'sentinel-chaos compare --from reports/merged-redis-7.0.15 --from reports/merged-valkey-9.0',
+      'sentinel-chaos compare --scenarios kill-master --client ioredis --client redis-py',
       'sentinel-chaos compare --calibrate redis:7.0.15 --scenarios quick',
     ],
   },

@@ -43,6 +43,7 @@ export class ChaosRun {
       runId: this.settings.runId,
       seed: this.settings.seed,
       topology: this.settings.topology,
+      ...(this.settings.client ? { client: this.settings.client } : {}),
       resultsDir: resolve(this.settings.reportDir, 'results'),
       progress: this.progress,
       deferTeardown: (p) => this.teardowns.push(p),

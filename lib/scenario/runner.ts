@@ -16,6 +16,7 @@ import { SentinelEventRecorder } from '../observe/sentinel-events.ts';
 import type { TopologyOptions } from '../topology/options.ts';
 import { userConfigNotes, userConfigReport, withUserConfig } from '../topology/user-config.ts';
 import { SentinelTopology, type Progress, type StartedSentinelTopology } from '../topology/topology.ts';
+import { clientFactory } from '../workload/choose.ts';
 import { Workload } from '../workload/workload.ts';
 import { converge } from './converge.ts';
 import { DEFAULT_WORKLOAD } from './default-checks.ts';
@@ -42,6 +43,8 @@ export interface RunOptions {
    * does, before it writes the report); signals still tear everything down through the registry.
    */
   deferTeardown?: (teardown: Promise<void>) => void;
+  /** The workload's client library: "ioredis" (default), "redis-py", "cmd:<adapter>" (lib/workload/choose.ts). */
+  client?: string;
   /** Called with the result as soon as it exists (it is filled in while the scenario runs): for partial reports. */
   onStart?: (result: ScenarioResult) => void;
   /** Workload warm-up before the schedule starts. @default 500 */
@@ -102,7 +105,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
   let topology: StartedSentinelTopology | undefined;
   const events = new SentinelEventRecorder();
   const poller = new RolePoller(100);
-  const workload = new Workload({ random: rng(o.seed ^ 0x5eed), ...(s.workload ?? DEFAULT_WORKLOAD) });
+  const workload = new Workload({ random: rng(o.seed ^ 0x5eed), ...(s.workload ?? DEFAULT_WORKLOAD), client: clientFactory(o.client) });
   const steps: { step: Step; record?: FaultRecord }[] = s.schedule.map((step) => ({ step }));
   let healedAt: number | undefined;
   try {
@@ -156,6 +159,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
     }
   }
   history.ops = workload.ops;
+  result.client = workload.client;
   history.events = events.events;
   history.polls = poller.polls;
   const measured = steps[s.failover.fromStep ?? 0]?.record;

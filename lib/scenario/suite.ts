@@ -17,6 +17,8 @@ export interface SuiteSettings {
   reportDir: string;
   topology: Partial<TopologyOptions>;
   selection: string[];
+  /** The workload's client library ("ioredis", "redis-py", "cmd:<adapter>"). @default "ioredis" */
+  client?: string;
 }
 
 export function newRunId(date = new Date()): string {
@@ -44,7 +46,16 @@ export function suiteSettings(env: NodeJS.ProcessEnv = process.env): SuiteSettin
     reportDir: c.reportDir ?? `reports/${runId}`,
     topology: topologyFrom(c),
     selection: c.scenarios,
+    client: onlyClient(c),
   };
+}
+
+/** The one client a run uses (compare runs one per variant). */
+export function onlyClient(c: HarnessConfig): string {
+  if (c.clients.length > 1) {
+    throw new ConfigError(`a run uses one client, got ${c.clients.join(', ')}. Fix: give --client once (compare takes several)`);
+  }
+  return c.clients[0] ?? 'ioredis';
 }
 
 /** Tag of the scenarios left out of the default selection (longer runs); select them with "extended" or "all". */
