@@ -58,7 +58,9 @@ export function resultLine(r: ScenarioResult): string {
   const why = r.error ? ` — error: ${r.error}` : failed.length ? ` — failed: ${failed.join('; ')}` : '';
   return (
     `${r.verdict.toUpperCase()} ${r.scenario.id} (${r.topology.serverVersion ?? r.topology.redisImage}): ` +
-    `promotion ${ms(k.promotionMs)}, client recovery ${ms(k.clientRecoveryMs)}, unavailable ${ms(k.unavailableMs)}, ` +
+    // Durable figures lead (writes a deposed master acknowledged are not availability); raw beside them.
+    `promotion ${ms(k.promotionMs)}, durable client recovery ${ms(k.durableClientRecoveryMs)} (raw ${ms(k.clientRecoveryMs)}), ` +
+    `durable unavailability ${ms(k.durableUnavailableMs)} (raw ${ms(k.unavailableMs)}), ` +
     `writes acked/lost ${k.acked ?? '—'}/${k.lost ?? '—'}${why}`
   );
 }

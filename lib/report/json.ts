@@ -22,6 +22,9 @@ export interface KeyFigures {
   promotionMs: Figure;
   clientRecoveryMs: Figure;
   unavailableMs: Figure;
+  /** Over acknowledged writes the final read kept (failover-timing's durable figures). */
+  durableClientRecoveryMs: Figure;
+  durableUnavailableMs: Figure;
   acked: Figure;
   lost: Figure;
   recovered: Figure;
@@ -80,6 +83,8 @@ export function keyFigures(s: ScenarioResult): KeyFigures {
     promotionMs: fig(r.promotion),
     clientRecoveryMs: fig(r.clientRecovery),
     unavailableMs: fig(r.unavailable),
+    durableClientRecoveryMs: fig(r.durableClientRecovery),
+    durableUnavailableMs: fig(r.durableUnavailable),
     acked: fig(r.acked),
     lost: fig(r.lost),
     recovered: fig(r.recovered),

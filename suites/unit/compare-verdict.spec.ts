@@ -30,7 +30,7 @@ function outcome(o: Partial<ScenarioOutcome> & { m?: Record<string, number | nul
     invalidChecks: [],
     serverVersion: 'redis 7.0.15',
     durationMs: 25_000,
-    figures: { detectionMs: 900, electionMs: 1200, promotionMs: 2000, clientRecoveryMs: 2400, unavailableMs: 2300, acked: 1000, lost: lost ?? 0, recovered: 0, reattached: 2, reattachExpected: 2, reattachedMs: 9000 },
+    figures: { detectionMs: 900, electionMs: 1200, promotionMs: 2000, clientRecoveryMs: 2400, unavailableMs: 2300, durableClientRecoveryMs: 2400, durableUnavailableMs: 2300, acked: 1000, lost: lost ?? 0, recovered: 0, reattached: 2, reattachExpected: 2, reattachedMs: 9000 },
     metrics: { clientRecoveryMs: 2400, lostRate: (lost ?? 0) / 1000, ...m },
     metricSources: {},
     lossExpected: false,
