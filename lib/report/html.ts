@@ -126,7 +126,12 @@ function reattachCell(r: SummaryRow): string {
   return `${cell(r.reattached)}${when}`;
 }
 
-const PHASES = ['detection', 'election', 'promotion', 'clientRecovery', 'unavailable'] as const;
+const PHASES = ['detection', 'election', 'promotion', 'durableClientRecovery', 'durableUnavailable'] as const;
+/** The raw figure shown under each durable one (every ok write, including those a deposed master acknowledged). */
+const RAW_OF: Partial<Record<(typeof PHASES)[number], 'clientRecovery' | 'unavailable'>> = {
+  durableClientRecovery: 'clientRecovery',
+  durableUnavailable: 'unavailable',
+};
 
 /** The error all five failover phases share (the timing check threw), so it is shown once. */
 function sharedPhaseError(r: SummaryRow): string | undefined {
@@ -139,7 +144,11 @@ function phaseCells(r: SummaryRow): string {
   if (shared !== undefined) {
     return `<td colspan="${PHASES.length}" class="merged">${MISSING} <span class="cell-err">${esc(clip(shared, 200))}</span></td>`;
   }
-  return PHASES.map((k) => `<td class="num">${cell(r[k])}</td>`).join('');
+  return PHASES.map((k) => {
+    const rawKey = RAW_OF[k];
+    const raw = rawKey !== undefined && r[rawKey].text !== r[k].text ? `<div class="dim small">raw ${cell(r[rawKey])}</div>` : '';
+    return `<td class="num">${cell(r[k])}${raw}</td>`;
+  }).join('');
 }
 
 function summaryTable(v: RunView): string {
@@ -162,8 +171,8 @@ ${phaseCells(r)}
     .join('\n');
   return `<div class="table-scroll"><table class="summary" id="summary">
 <thead><tr><th>Verdict</th><th>Scenario</th><th title="fault → sdown quorum (or odown)">Detection</th><th title="fault → leader elected">Election</th>
-<th title="fault → replica promoted (or first +switch-master)">Promotion</th><th title="fault → first ok client op">Client recovery</th>
-<th title="longest time without an ok op">Unavailable</th><th title="acknowledged writes / acknowledged but missing at the end / unknown writes that happened">Writes acked / lost / recovered</th><th title="replicas following the final master at the end, and when the last one settled (ms after the heal)">Reattached</th><th>Server</th></tr></thead>
+<th title="fault → replica promoted (or first +switch-master)">Promotion</th><th title="fault → end of the outage, over acknowledged writes the final read kept (raw: every ok write)">Durable client recovery</th>
+<th title="longest time without an acknowledged write that survived (raw: without any ok write)">Durable unavailability</th><th title="acknowledged writes / acknowledged but missing at the end / unknown writes that happened">Writes acked / lost / recovered</th><th title="replicas following the final master at the end, and when the last one settled (ms after the heal)">Reattached</th><th>Server</th></tr></thead>
 <tbody>
 ${rows || '<tr><td colspan="10" class="dim">No scenarios in this run.</td></tr>'}
 </tbody></table></div>
@@ -199,7 +208,8 @@ function verdictClass(valid: CheckView['valid']): string {
  * card each under the check's name and verdict. A check that threw shows its error once instead.
  */
 function keyFigures(s: ScenarioView): string {
-  const card = (label: string, html: string): string => `<div class="kf"><div class="kf-label">${esc(label)}</div><div class="kf-value">${html}</div></div>`;
+  const card = (label: string, html: string): string =>
+    `<div class="kf"><div class="kf-label">${esc(label)}</div><div class="kf-value">${html}</div></div>`;
   const groups = s.checks
     .filter((c) => c.keyFigures.length > 0)
     .map((c) => {
@@ -233,7 +243,9 @@ function checksTable(list: CheckView[]): string {
       const cls = verdictClass(c.valid);
       const keys = new Set(c.keyFigures.map((k) => k.name));
       const figures = c.figures.length
-        ? c.figures.map((f) => `<span class="fig${keys.has(f.name) ? ' key' : ''}"><span class="dim">${esc(f.name)}</span> ${esc(f.text)}</span>`).join(' ')
+        ? c.figures
+            .map((f) => `<span class="fig${keys.has(f.name) ? ' key' : ''}"><span class="dim">${esc(f.name)}</span> ${esc(f.text)}</span>`)
+            .join(' ')
         : `<span class="dim">${MISSING}</span>`;
       const notes = c.notes.map((n) => `<div>${esc(n)}</div>`).join('');
       const err = c.error ? `<div class="cell-err">checker error: ${esc(c.error)}</div>` : '';
@@ -399,7 +411,9 @@ export function loadClientScript(): string {
   try {
     source = readFileSync(CLIENT_SOURCE, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read the report's browser script ${fileURLToPath(CLIENT_SOURCE)} (${(e as Error).message}); reinstall sentinel-chaos`);
+    throw new Error(
+      `cannot read the report's browser script ${fileURLToPath(CLIENT_SOURCE)} (${(e as Error).message}); reinstall sentinel-chaos`,
+    );
   }
   clientScript = quietly(() => stripTypeScriptTypes(source, { mode: 'strip', sourceUrl: 'sentinel-chaos-timeline.js' }));
   return clientScript;
