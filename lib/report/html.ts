@@ -403,20 +403,28 @@ table.lost { font-size: 13px; }
  * stripTypeScriptTypes, no other transform) so the page gets plain JavaScript it can run as is.
  */
 const CLIENT_SOURCE = new URL('./browser/timeline.ts', import.meta.url);
+/** In the installed package (dist/) the script is the compiled JavaScript beside this file. */
+const CLIENT_COMPILED = new URL('./browser/timeline.js', import.meta.url);
 let clientScript: string | undefined;
 
 export function loadClientScript(): string {
   if (clientScript !== undefined) return clientScript;
-  let source: string;
   try {
-    source = readFileSync(CLIENT_SOURCE, 'utf8');
+    const source = readFileSync(CLIENT_SOURCE, 'utf8');
+    clientScript = quietly(() => stripTypeScriptTypes(source, { mode: 'strip', sourceUrl: 'sentinel-chaos-timeline.js' }));
+    return clientScript;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  try {
+    // tsc keeps the file a module with an empty `export {}`; the page runs it as a classic script.
+    clientScript = readFileSync(CLIENT_COMPILED, 'utf8').replace(/^export \{\};?\s*$/m, '');
+    return clientScript;
   } catch (e) {
     throw new Error(
-      `cannot read the report's browser script ${fileURLToPath(CLIENT_SOURCE)} (${(e as Error).message}); reinstall sentinel-chaos`,
+      `cannot read the report's browser script ${fileURLToPath(CLIENT_SOURCE)} or ${fileURLToPath(CLIENT_COMPILED)} (${(e as Error).message}); reinstall sentinel-chaos`,
     );
   }
-  clientScript = quietly(() => stripTypeScriptTypes(source, { mode: 'strip', sourceUrl: 'sentinel-chaos-timeline.js' }));
-  return clientScript;
 }
 
 /**

@@ -21,6 +21,8 @@ export class ChaosRun {
   private readonly teardowns: Promise<void>[] = [];
   /** The result of the scenario running now (filled in as it runs). */
   private current: ScenarioResult | undefined;
+  /** The interrupt hook put the running scenario (as interrupted) into the partial report. */
+  private currentTaken = false;
   private watching = false;
   /** The scenario a signal cut short, once recorded. */
   private cut: string | undefined;
@@ -39,6 +41,7 @@ export class ChaosRun {
       this.watching = true;
       onInterrupt((signal) => this.interrupted(signal));
     }
+    this.currentTaken = false;
     const r = await runScenario(s, {
       runId: this.settings.runId,
       seed: this.settings.seed,
@@ -50,8 +53,9 @@ export class ChaosRun {
       onStart: (result) => (this.current = result),
     });
     const signal = signalReceived();
-    // Already in the partial report if the interrupt hook took it while it ran.
-    const taken = this.current !== r;
+    // Already in the partial report if the interrupt hook took it while it ran (the judge returns a new
+    // result object, so identity with `current` says nothing).
+    const taken = this.currentTaken;
     this.current = undefined;
     if (!signal) {
       this.results.push(r);
@@ -75,6 +79,7 @@ export class ChaosRun {
     const running = this.current;
     this.current = undefined;
     if (running) {
+      this.currentTaken = true;
       this.results.push(markInterrupted({ ...running, durationMs: Math.round(Date.now() - Date.parse(running.startedAt)) }, signal));
       this.cut = running.scenario.id;
     }

@@ -32,7 +32,10 @@ export const shutdownMaster = (): Scenario => {
       // The connections close when the process exits, at the end of the (timed) docker stop.
       expectBoundedFailover(r, e, 'closed');
       e.that('the master waited for its replicas before exiting (its log says so)', () => {
-        const stop = fault(r, 0).start;
+        // SIGTERM goes out when the stop call is made (invokedAt); the call returns only once the process has
+        // exited (`start`), after it waited for its replicas — so its log lines come before `start`.
+        const f = fault(r, 0);
+        const stop = f.invokedAt ?? f.start;
         const lines = r.history.logs.filter(
           (l) => l.node === 'redis-0' && l.time >= stop - 1000 && /Waiting for replicas before shutting down/.test(l.text),
         );
