@@ -2,13 +2,15 @@
  * Record stored-result fixtures from a real report folder, for the tests that judge stored results again without
  * Docker (suites/unit/mutants-history.spec.ts, suites/unit/cli-check.spec.ts):
  *
- *   node scripts/record-fixtures.ts <report-dir> [--name <folder>] [--only <id,...>] [--force]
+ *   node scripts/record-fixtures.ts <report-dir> [--name <folder>] [--only <id,...>] [--append] [--force]
  *
  * Writes suites/fixtures/reports/<folder>/ (default folder: catalogue) with a results.json trimmed to what `check`
  * and the judge read (run identity, each scenario's stored topology, checks, assertions and verdict — no history
  * summary, no run configuration) and each history gzipped as history/<id>.json.gz. Only results that PASS — as
  * stored and when judged again by the current catalogue — are recorded (a fixture is the unmutated baseline the
- * mutants must break); the others are listed and skipped, or with --force recorded anyway.
+ * mutants must break); the others are listed and skipped, or with --force recorded anyway. --append keeps the
+ * folder's other scenarios (to add one that failed in the full run from a run of its own); scenarios are kept in
+ * catalogue order.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,10 +34,10 @@ function main(): void {
   try {
     args = parseArgs({
       allowPositionals: true,
-      options: { name: { type: 'string', default: 'catalogue' }, only: { type: 'string' }, force: { type: 'boolean', default: false } },
+      options: { name: { type: 'string', default: 'catalogue' }, only: { type: 'string' }, force: { type: 'boolean', default: false }, append: { type: 'boolean', default: false } },
     });
   } catch (e) {
-    fail(`${(e as Error).message}. Fix: node scripts/record-fixtures.ts <report-dir> [--name <folder>] [--only <id,...>] [--force]`);
+    fail(`${(e as Error).message}. Fix: node scripts/record-fixtures.ts <report-dir> [--name <folder>] [--only <id,...>] [--append] [--force]`);
   }
   const [dir] = args.positionals;
   if (!dir || args.positionals.length > 1) fail('give exactly one report folder. Fix: node scripts/record-fixtures.ts reports/<run id>');
@@ -66,10 +68,20 @@ function main(): void {
     process.stderr.write(`recorded ${id} (${r.verdict}, judged now ${now}) from ${path.relative(ROOT, path.resolve(stored.source))}\n`);
   }
   if (kept.length === 0) fail(`nothing recorded from ${dir}. Fix: pass a report folder with passing results (or --force)`);
+  const recorded = new Set(kept.map((r) => r.scenario.id));
+  const previous = args.values.append && fs.existsSync(path.join(out, 'results.json')) ? (JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as ResultsJson) : undefined;
+  for (const r of previous?.scenarios ?? []) {
+    if (recorded.has(r.scenario.id)) continue;
+    kept.push(r);
+    histories.push([`${r.historyFile}.gz`, fs.readFileSync(path.join(out, `${r.historyFile}.gz`))]);
+  }
+  const order = [...scenarios.keys()];
+  kept.sort((a, b) => order.indexOf(a.scenario.id) - order.indexOf(b.scenario.id));
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(path.join(out, 'history'), { recursive: true });
   for (const [file, gz] of histories) fs.writeFileSync(path.join(out, file), gz);
-  const { config: _c, flakiness: _f, scenarios: _s, ...run } = source;
+  // The run identity is the folder's first recording's when appending (each scenario record keeps its own runId).
+  const { config: _c, flakiness: _f, scenarios: _s, ...run } = previous ?? source;
   fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify({ ...run, scenarios: kept }, null, 1)}\n`);
   const bytes = fs.readdirSync(path.join(out, 'history')).reduce((n, f) => n + fs.statSync(path.join(out, 'history', f)).size, 0);
   process.stderr.write(`wrote ${path.relative(ROOT, out)}: ${kept.length} scenarios, histories ${(bytes / 1024).toFixed(0)} KiB gzipped\n`);
