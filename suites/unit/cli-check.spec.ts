@@ -41,10 +41,12 @@ describe('sentinel-chaos check', () => {
 
   it('re-judging a result this runner wrote reproduces its checks and assertions exactly', async () => {
     const ctx = context(catalogue);
-    expect(await main(['check', '--json', CAT], ctx)).to.equal(0);
-    const judged = JSON.parse(ctx.stdout.join('\n')) as { scenarios: { checks: unknown; assertions: unknown; verdict: string }[] };
     const stored = readStored(CAT).map((s) => s.result);
-    expect(judged.scenarios.map((s) => s.verdict)).to.deep.equal(stored.map(() => 'pass'));
+    // Exit 0 only when every stored result passes (the catalogue fixture keeps one scenario that fails on this code).
+    expect(await main(['check', '--json', CAT], ctx)).to.equal(stored.every((r) => r.verdict === 'pass') ? 0 : 1);
+    const judged = JSON.parse(ctx.stdout.join('\n')) as { scenarios: { checks: unknown; assertions: unknown; verdict: string }[] };
+    expect(stored.filter((r) => r.verdict === 'pass')).to.have.length.at.least(stored.length - 1);
+    expect(judged.scenarios.map((s) => s.verdict)).to.deep.equal(stored.map((r) => r.verdict));
     judged.scenarios.forEach((s, i) => {
       expect(s.checks, `checks of ${stored[i]?.scenario.id}`).to.deep.equal(stored[i]?.checks);
       expect(s.assertions).to.deep.equal(stored[i]?.assertions);
