@@ -81,7 +81,7 @@ function record(chosen: readonly Mutant[], reportDir: string): void {
     '| --- | --- | --- | --- |',
     ...outcomes.map((o) => `| ${o.mutant.id} | ${o.verdict === 'fail' ? 'killed' : `**${o.verdict}**`} | ${o.detail.replace(/\|/g, '\\|').slice(0, 160)} | ${Math.round(o.ms / 1000)} s |`),
     '',
-    ...scoreLines(chosen).map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : `**${l}**`)),
+    ...scoreLines(chosen).map((l) => (l.startsWith('  ') ? `- ${l.trim().replace(/\s{2,}/, ': ')}` : `**${l}**`)),
     '',
   ];
   appendFileSync(RESULTS, entry.join('\n'));
