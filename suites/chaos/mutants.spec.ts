@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import type { ScenarioResult } from '../../lib/model.ts';
 import { ChaosRun } from '../../lib/scenario/chaos-run.ts';
 import { suiteSettings } from '../../lib/scenario/suite.ts';
-import { catalogue } from './catalogue.ts';
+import type { Scenario } from '../../lib/scenario/scenario.ts';
+import { catalogue, freshScenario } from './catalogue.ts';
 import { mutants, mutantScenario, type Mutant } from './mutants.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -100,6 +101,20 @@ describe(`system mutants: each broken scenario must FAIL (run ${settings.runId},
   it('every scenario of the default catalogue has at least one mutant', () => {
     const covered = new Set(mutants.map((m) => m.scenario));
     expect(catalogue().map((s) => s.id).filter((id) => !covered.has(id)), 'scenarios without a mutant').to.deep.equal([]);
+  });
+
+  // What the scenario judges with must be the scenario's own: a mutant breaks the system, never the yardstick.
+  it('no mutant changes a scenario\'s schedule, expectations or checks; mutant ids are unique', () => {
+    const yardstick = (s: Scenario): unknown => ({
+      ...s,
+      topology: undefined,
+      schedule: s.schedule.map((x) => ({ ...x, fault: x.fault.name })),
+      during: String(s.during),
+      checks: String(s.checks),
+      expect: String(s.expect),
+    });
+    for (const m of mutants) expect(yardstick(mutantScenario(m, settings.topology)), m.id).to.deep.equal(yardstick(freshScenario(m.scenario)));
+    expect(new Set(mutants.map((m) => m.id)).size).to.equal(mutants.length);
   });
 
   for (const m of chosen) {
