@@ -111,6 +111,10 @@ export interface HarnessConfig {
   failoverTimeoutMs: number | undefined;
   /** Send SENTINEL DEBUG info-period/publish-period to shorten Sentinel's internal periods. @default true */
   sentinelDebug: boolean;
+  /** The user's redis.conf merged into every redis node's config (absolute path; see lib/topology/user-config.ts). */
+  redisConf: string | undefined;
+  /** The user's sentinel.conf merged into every sentinel's config (absolute path). */
+  sentinelConf: string | undefined;
   /** Images (variants) the compare command runs; each "REDIS_IMAGE" or "REDIS_IMAGE+SENTINEL_IMAGE". */
   compareImages: string[];
   thresholds: Thresholds;
@@ -139,11 +143,13 @@ export const CONFIG_KEYS = {
   redisImage: { file: 'redisImage', env: 'SC_REDIS_IMAGE', cli: 'redis-image', kind: 'image', help: `image of the redis nodes (default ${DEFAULT_IMAGES.redis})` },
   sentinelImage: { file: 'sentinelImage', env: 'SC_SENTINEL_IMAGE', cli: 'sentinel-image', kind: 'image', help: 'image of the sentinels (default: the redis image); a different one makes a mixed-version topology' },
   toxiproxyImage: { file: 'toxiproxyImage', env: 'SC_TOXIPROXY_IMAGE', cli: 'toxiproxy-image', kind: 'image', help: `image of the toxiproxy sidecars (default ${DEFAULT_IMAGES.toxiproxy})` },
-  scenarios: { file: 'scenarios', env: 'SC_SCENARIOS', cli: 'scenarios', kind: 'list', help: 'scenario ids or tags, comma-separated (default: all)' },
+  scenarios: { file: 'scenarios', env: 'SC_SCENARIOS', cli: 'scenarios', kind: 'list', help: 'scenario ids or tags, comma-separated (default: every scenario without the extended tag; "all" for every one)' },
   seed: { file: 'seed', env: 'SC_SEED', cli: 'seed', kind: 'int', min: 0, help: 'seed for fault schedules (default: random, recorded in the report)' },
   reportDir: { file: 'reportDir', env: 'SC_REPORT_DIR', cli: 'report-dir', kind: 'string', help: 'report folder (default reports/<run id>)' },
   downAfterMs: { file: 'downAfterMs', env: 'SC_DOWN_AFTER_MS', cli: 'down-after-ms', kind: 'int', min: 100, help: 'Sentinel down-after-milliseconds (default 1500; a scenario that sets its own keeps it)' },
   failoverTimeoutMs: { file: 'failoverTimeoutMs', env: 'SC_FAILOVER_TIMEOUT_MS', cli: 'failover-timeout-ms', kind: 'int', min: 100, help: 'Sentinel failover-timeout in ms (default 6000; a scenario that sets its own keeps it)' },
+  redisConf: { file: 'redisConf', env: 'SC_REDIS_CONF', cli: 'redis-conf', kind: 'string', help: 'your redis.conf: merged into every redis node\'s config (settings the harness owns are refused: docs/user-config.md)' },
+  sentinelConf: { file: 'sentinelConf', env: 'SC_SENTINEL_CONF', cli: 'sentinel-conf', kind: 'string', help: 'your sentinel.conf: merged into every sentinel\'s config; its down-after-milliseconds/failover-timeout become the topology\'s' },
   sentinelDebug: { file: 'sentinelDebug', env: 'SC_SENTINEL_DEBUG', cli: 'sentinel-debug', kind: 'bool', help: 'shorten Sentinel internal periods with SENTINEL DEBUG (default on; --no-sentinel-debug or SC_SENTINEL_DEBUG=off keeps the defaults)' },
   compareImages: { file: 'compareImages', env: 'SC_COMPARE_IMAGES', cli: 'image', kind: 'list', help: 'compare: an image to run (repeat; the first is the baseline); REDIS+SENTINEL runs different sentinel images' },
   maxSlowerPct: { file: 'thresholds.maxSlowerPct', env: 'SC_MAX_SLOWER_PCT', cli: 'max-slower-pct', kind: 'number', min: 0, help: `compare: a failover phase slower by more than this % ... (default ${DEFAULT_THRESHOLDS.maxSlowerPct})` },
@@ -370,6 +376,8 @@ export function mergeLayers(layers: { source: ConfigSource; layer: ConfigLayer }
     reportDir: str('reportDir'),
     downAfterMs: num('downAfterMs'),
     failoverTimeoutMs: num('failoverTimeoutMs'),
+    redisConf: str('redisConf'),
+    sentinelConf: str('sentinelConf'),
     sentinelDebug: typeof values.sentinelDebug === 'boolean' ? values.sentinelDebug : true,
     compareImages: list('compareImages'),
     thresholds: {
@@ -394,12 +402,16 @@ export function loadConfig(o: LoadConfigOptions = {}): HarnessConfig {
   const configFile = o.configFile ?? (fromEnv && fromEnv.trim() !== '' ? fromEnv : undefined);
   const file = configFile === undefined ? {} : readConfigFile(configFile, cwd);
   const prov = o.noProvisioning ? {} : provisioningLayer(cwd);
-  return mergeLayers([
+  const c = mergeLayers([
     { source: 'cli', layer: cli },
     { source: 'env', layer: envL },
     { source: 'file', layer: file },
     { source: 'provisioning', layer: prov },
   ]);
+  // User config files are named relative to the working directory, like the report folder.
+  if (c.redisConf !== undefined) c.redisConf = resolve(cwd, c.redisConf);
+  if (c.sentinelConf !== undefined) c.sentinelConf = resolve(cwd, c.sentinelConf);
+  return c;
 }
 
 /** Where a setting is given, for messages: "--redis-image", "SC_REDIS_IMAGE", "redisImage in the config file"... */

@@ -200,6 +200,8 @@ export interface ScenarioResult {
     notes: string[];
     /** The SENTINEL DEBUG periods in force (ms), e.g. { 'info-period': 1000 }. Absent in older results (see notes). */
     sentinelDebug?: Record<string, number>;
+    /** The user's redis.conf / sentinel.conf lines the servers got (--redis-conf / --sentinel-conf). */
+    userConfig?: import('./topology/user-config.ts').UserConfigReport | undefined;
   };
   startedAt: string;
   durationMs: number;

@@ -23,7 +23,7 @@ import { interrupted, SIGNAL_EXIT, watchInterrupts } from './interrupt.ts';
 import { preflightImages, type ImageNeed } from './preflight.ts';
 import { configFrom, resultLine, runIdFrom } from './run.ts';
 import { select } from './select.ts';
-import { randomSeed, suiteSettingsFrom } from './settings.ts';
+import { randomSeed, suiteSettingsFrom, topologyFrom } from './settings.ts';
 import { COMPARE_DEFAULT_REPEAT, freshScenario, repeatFrom } from './repeat.ts';
 import { EXIT } from './spec.ts';
 
@@ -147,6 +147,7 @@ async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progr
     ]),
     { image: cfg.images.toxiproxy, role: 'toxiproxy sidecars', source: describeSource('toxiproxyImage', cfg.sources.toxiproxyImage), option: '--toxiproxy-image' },
   ];
+  topologyFrom(cfg); // reads the user's config files (--redis-conf, ...): a bad one fails before any image is fetched
   if (scenarios.length > 0) await preflightImages(needs, progress);
 
   const dir = path.resolve(ctx.cwd, cfg.reportDir ?? path.join('reports', `compare-${id}`));

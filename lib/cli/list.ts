@@ -3,6 +3,7 @@ import { describeSource } from '../config.ts';
 import type { Parsed } from './args.ts';
 import type { CliContext } from './context.ts';
 import { configFrom } from './run.ts';
+import { ALL_SCENARIOS, EXTENDED_TAG } from '../scenario/suite.ts';
 import { select } from './select.ts';
 import { EXIT } from './spec.ts';
 
@@ -26,6 +27,8 @@ export async function listCommand(p: Parsed, ctx: CliContext): Promise<number> {
   const tags = [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([t, n]) => `${t} (${n})`);
   ctx.out('');
   ctx.out(`${scenarios.length} scenario(s). Tags: ${tags.join(', ') || 'none'}`);
+  const hidden = all.length - scenarios.length;
+  if (cfg.scenarios.length === 0 && hidden > 0) ctx.out(`${hidden} more tagged ${EXTENDED_TAG} (left out by default): --scenarios ${EXTENDED_TAG} or --scenarios ${ALL_SCENARIOS}`);
   ctx.out('Select with: sentinel-chaos run --scenarios <ids or tags, comma-separated>');
   return EXIT.ok;
 }

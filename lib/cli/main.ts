@@ -8,6 +8,7 @@ import { ConfigError } from '../config.ts';
 import { findCommand, parseCommand, type Parsed } from './args.ts';
 import { oneLine, type CliContext } from './context.ts';
 import { commandHelp, mainHelp } from './help.ts';
+import { withScenariosFrom } from './scenarios-from.ts';
 import { EXIT } from './spec.ts';
 
 type Handler = (p: Parsed, ctx: CliContext) => Promise<number>;
@@ -22,13 +23,17 @@ const HANDLERS: Record<string, () => Promise<Handler>> = {
   cleanup: async () => (await import('./cleanup.ts')).cleanupCommand,
 };
 
+/** package.json is two levels up from lib/cli in a checkout, three from dist/lib/cli in an installed package. */
 function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'sentinel-chaos') return pkg.version ?? 'unknown';
+    } catch {
+      // not here: try the next level
+    }
   }
+  return 'unknown';
 }
 
 /** Run the CLI; returns the exit code. */
@@ -55,7 +60,8 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     }
     const load = HANDLERS[cmd.name];
     if (!load) throw new Error(`no handler for ${cmd.name}`);
-    return await (await load())(parsed, ctx);
+    // --scenarios-from (run, compare, list) swaps in the user's scenarios as the catalogue.
+    return await (await load())(parsed, await withScenariosFrom(parsed, ctx));
   } catch (e) {
     if (e instanceof ConfigError) {
       ctx.err(`sentinel-chaos: error: ${oneLine(e.message)}`);

@@ -73,6 +73,8 @@ export async function runCommand(p: Parsed, ctx: CliContext): Promise<number> {
   const reportDir = cfg.reportDir ?? path.join('reports', shard ? `${runId}-shard-${shard.index}-of-${shard.count}` : runId);
   const seed = cfg.seed ?? randomSeed();
   const progress = progressPrinter(ctx);
+  // Settings first: reading the user's config files (--redis-conf, ...) fails before any image is fetched.
+  const settings = suiteSettingsFrom(cfg, { runId, seed, reportDir: path.resolve(ctx.cwd, reportDir) });
   if (scenarios.length > 0) await preflightImages(imageNeeds(cfg), progress);
 
   const mixed = cfg.images.sentinel !== cfg.images.redis ? ` (mixed: sentinels on ${cfg.images.sentinel})` : '';
@@ -80,7 +82,7 @@ export async function runCommand(p: Parsed, ctx: CliContext): Promise<number> {
     `run ${runId}: ${scenarios.length} scenario(s)${repeat > 1 ? ` × ${repeat} trials` : ''}${shard ? ` (shard ${shardLabel(shard)} of ${selected.length} selected)` : ''} on ${cfg.images.redis}${mixed}, seed ${seed}`,
   );
   if (shard && scenarios.length === 0) progress(`shard ${shardLabel(shard)} has no scenarios (only ${selected.length} selected); writing an empty report`);
-  const run = new ChaosRun(suiteSettingsFrom(cfg, { runId, seed, reportDir: path.resolve(ctx.cwd, reportDir) }), progress);
+  const run = new ChaosRun(settings, progress);
   watchInterrupts(progress);
   const total = scenarios.length * repeat;
   let step = 0;

@@ -36,6 +36,8 @@ const PLACEHOLDER: Partial<Record<ConfigKey, string>> = {
   reportDir: 'DIR',
   downAfterMs: 'MS',
   failoverTimeoutMs: 'MS',
+  redisConf: 'FILE',
+  sentinelConf: 'FILE',
   compareImages: 'IMAGE[+SENTINEL_IMAGE]',
   maxSlowerPct: 'PCT',
   maxSlowerMs: 'MS',
@@ -57,6 +59,10 @@ function setting(key: ConfigKey, help?: string): [string, OptionSpec] {
 
 const HELP: [string, OptionSpec] = ['help', { type: 'boolean', short: 'h', help: 'show this help' }];
 const CONFIG: [string, OptionSpec] = ['config', { type: 'string', value: 'FILE', help: 'JSON config file (also SC_CONFIG); see "Configuration" in sentinel-chaos --help' }];
+const SCENARIOS_FROM: [string, OptionSpec][] = [
+  ['scenarios-from', { type: 'string', value: 'MODULE', help: 'run your own scenarios: a .js/.mjs/.ts module exporting `scenarios` (array or factory) or a default export (docs/writing-scenarios.md)' }],
+  ['with-catalogue', { type: 'boolean', help: 'with --scenarios-from: run the built-in catalogue too (yours after it)' }],
+];
 const RUN_ID: [string, OptionSpec] = ['run-id', { type: 'string', value: 'ID', help: 'run id (letters, digits, . _ -; default: the start time, or SC_RUN_ID)' }];
 
 const SCENARIO_SETTINGS: [string, OptionSpec][] = [
@@ -66,6 +72,8 @@ const SCENARIO_SETTINGS: [string, OptionSpec][] = [
   setting('downAfterMs'),
   setting('failoverTimeoutMs'),
   setting('sentinelDebug'),
+  setting('redisConf'),
+  setting('sentinelConf'),
 ];
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -86,6 +94,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       setting('sentinelImage'),
       setting('toxiproxyImage'),
       ...SCENARIO_SETTINGS,
+      ...SCENARIOS_FROM,
       ['shard', { type: 'string', value: 'I/N', help: 'run only the I-th of N deterministic, duration-balanced parts of the selection (default report dir reports/<run id>-shard-I-of-N)' }],
       ['repeat', { type: 'string', value: 'N', help: 'run every selected scenario N times (1-100, default 1) and report each one\'s pass rate with a Wilson interval' }],
       RUN_ID,
@@ -96,6 +105,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'sentinel-chaos run --scenarios quick',
       'sentinel-chaos run --redis-image redis:7.0.15 --sentinel-image redis:7.4.2 --seed 42',
       'sentinel-chaos run --shard 1/2 --run-id ci-123',
+      'sentinel-chaos run --scenarios-from ./my-scenarios.mjs --redis-conf ./redis.conf --sentinel-conf ./sentinel.conf',
     ],
   },
   {
@@ -133,6 +143,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       setting('maxNewLoss'),
       ['repeat', { type: 'string', value: 'N', help: 'trials per scenario and image (1-100, default 5; 4+ needed for any significant difference)' }],
       ['calibrate', { type: 'string', value: 'IMAGE', help: 'A/A: compare IMAGE with itself and report the false-alarm rate (no --image / --from)' }],
+      ...SCENARIOS_FROM,
       ['from', { type: 'string', multiple: true, value: 'DIR', help: 'compare existing report folders (repeat; the first is the baseline) instead of running; their repeated trials are used' }],
       RUN_ID,
       CONFIG,
@@ -152,6 +163,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: ['Prints id, tags, workload duration and title of each scenario (or of the selection), then every tag with its count.'],
     options: Object.fromEntries([
       setting('scenarios', 'only these scenario ids or tags'),
+      ...SCENARIOS_FROM,
       ['json', { type: 'boolean', help: 'print JSON (id, title, tags, description, expectation, durationMs)' }],
       CONFIG,
       HELP,

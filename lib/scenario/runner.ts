@@ -14,6 +14,7 @@ import { collectLogs } from '../observe/server-logs.ts';
 import { RolePoller } from '../observe/role-poller.ts';
 import { SentinelEventRecorder } from '../observe/sentinel-events.ts';
 import type { TopologyOptions } from '../topology/options.ts';
+import { userConfigNotes, userConfigReport, withUserConfig } from '../topology/user-config.ts';
 import { SentinelTopology, type Progress, type StartedSentinelTopology } from '../topology/topology.ts';
 import { Workload } from '../workload/workload.ts';
 import { converge } from './converge.ts';
@@ -41,6 +42,8 @@ export interface RunOptions {
    * does, before it writes the report); signals still tear everything down through the registry.
    */
   deferTeardown?: (teardown: Promise<void>) => void;
+  /** Called with the result as soon as it exists (it is filled in while the scenario runs): for partial reports. */
+  onStart?: (result: ScenarioResult) => void;
   /** Workload warm-up before the schedule starts. @default 500 */
   warmupMs?: number;
   progress?: Progress;
@@ -53,7 +56,7 @@ function topologyNotes(o: TopologyOptions): string[] {
   if (debug.length) notes.push(`SENTINEL DEBUG ${debug.map(([k, v]) => `${k} ${v}`).join(' ')} (shortens Sentinel's internal periods)`);
   if (o.preseed) notes.push('sentinel identities pre-seeded (myid, known-sentinel, known-replica)');
   if (o.auth) notes.push(o.auth.acl ? 'ACL users (app, replica, sentinel)' : 'requirepass on every node and sentinel');
-  return notes;
+  return [...notes, ...userConfigNotes(o)];
 }
 
 function emptyHistory(t0: number, masterName: string): History {
@@ -66,7 +69,8 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
   const t0 = now();
   // The run's and the scenario's own labels are kept; the scenario label is added (never replaces them).
   const labels = { ...o.topology?.labels, ...s.topology?.labels, 'sentinel-chaos.scenario': s.id };
-  const builder = new SentinelTopology().with({ ...o.topology, ...s.topology, labels }).withProgress(log);
+  // The user's config files (--redis-conf/--sentinel-conf) win over the scenario's settings (user-config.ts).
+  const builder = new SentinelTopology().with(withUserConfig({ ...o.topology, ...s.topology, labels })).withProgress(log);
   const topoOptions = builder.peek();
   const history = emptyHistory(t0, topoOptions.masterName);
   const result: ScenarioResult = {
@@ -85,6 +89,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
       sentinels: topoOptions.sentinels,
       notes: topologyNotes(topoOptions),
       sentinelDebug: { ...topoOptions.sentinelDebug },
+      ...(topoOptions.userConfig ? { userConfig: userConfigReport(topoOptions) } : {}),
     },
     startedAt: new Date(t0).toISOString(),
     durationMs: 0,
@@ -93,6 +98,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
     assertions: [],
     history,
   };
+  o.onStart?.(result);
   let topology: StartedSentinelTopology | undefined;
   const events = new SentinelEventRecorder();
   const poller = new RolePoller(100);

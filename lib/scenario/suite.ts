@@ -6,6 +6,7 @@
  */
 import { ConfigError, loadConfig, type HarnessConfig, type Images } from '../config.ts';
 import type { TopologyOptions } from '../topology/options.ts';
+import { userConfigOf } from '../topology/user-config.ts';
 import type { Scenario } from './scenario.ts';
 
 export const DEFAULT_SENTINEL_DEBUG = { 'info-period': 1000, 'publish-period': 500 };
@@ -29,6 +30,7 @@ export function topologyFrom(c: HarnessConfig, images: Images = c.images): Parti
     sentinelDebug: c.sentinelDebug ? { ...DEFAULT_SENTINEL_DEBUG } : {},
     ...(c.downAfterMs !== undefined ? { downAfterMs: c.downAfterMs } : {}),
     ...(c.failoverTimeoutMs !== undefined ? { failoverTimeoutMs: c.failoverTimeoutMs } : {}),
+    ...userConfigOf(c),
   };
 }
 
@@ -45,13 +47,23 @@ export function suiteSettings(env: NodeJS.ProcessEnv = process.env): SuiteSettin
   };
 }
 
-/** Scenarios whose id or one of whose tags is in the selection (all when it is empty). Unknown names are an error. */
+/** Tag of the scenarios left out of the default selection (longer runs); select them with "extended" or "all". */
+export const EXTENDED_TAG = 'extended';
+/** Selection word for every scenario, `extended` ones included. */
+export const ALL_SCENARIOS = 'all';
+
+/**
+ * Scenarios whose id or one of whose tags is in the selection. No selection means every scenario WITHOUT the
+ * `extended` tag (the default catalogue must stay within minutes); "all" means every scenario. Unknown names
+ * are an error.
+ */
 export function selectScenarios(all: Scenario[], selection: string[]): Scenario[] {
-  if (selection.length === 0) return all;
+  if (selection.length === 0) return all.filter((s) => !s.tags.includes(EXTENDED_TAG));
+  if (selection.includes(ALL_SCENARIOS)) return all;
   const known = new Set(all.flatMap((s) => [s.id, ...s.tags]));
   const unknown = selection.filter((x) => !known.has(x));
   if (unknown.length) {
-    throw new ConfigError(`unknown scenario or tag: ${unknown.join(', ')}. Known: ${[...known].sort().join(', ')}`);
+    throw new ConfigError(`unknown scenario or tag: ${unknown.join(', ')}. Known: ${[ALL_SCENARIOS, ...known].sort().join(', ')}`);
   }
   return all.filter((s) => selection.includes(s.id) || s.tags.some((t) => selection.includes(t)));
 }

@@ -9,14 +9,12 @@
  * (topology.ts) needs to create everything first, start in dependency order and probe readiness itself.
  */
 import { getContainerRuntimeClient, ImageName, type ContainerRuntimeClient } from 'testcontainers';
+import { pack } from 'tar-stream';
 import { ConfigError } from '../config.ts';
 
 export const LABEL = 'sentinel-chaos';
 export const LABEL_TOPOLOGY = 'sentinel-chaos.topology';
 export const LABEL_PID = 'sentinel-chaos.pid';
-
-// Ryuk (testcontainers' reaper) needs an image pull; the harness tears down everything itself.
-process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
 
 type Dockerode = ContainerRuntimeClient['container']['dockerode'];
 export type CreateOptions = Parameters<Dockerode['createContainer']>[0];
@@ -90,36 +88,21 @@ export interface ArchiveEntry {
 /** Write files into a (created or running) container, e.g. configuration before it starts. */
 export async function putFiles(id: string, entries: ArchiveEntry[]): Promise<void> {
   const client = await docker();
-  await client.container.dockerode.getContainer(id).putArchive(tar(entries), { path: '/' });
+  await client.container.dockerode.getContainer(id).putArchive(await archive(entries), { path: '/' });
 }
 
-/** A minimal ustar archive of regular files and directories (what the Docker archive API takes). */
-export function tar(entries: ArchiveEntry[]): Buffer {
-  const blocks: Buffer[] = [];
+/** A tar archive (what the Docker archive API takes) of regular files and directories, by tar-stream. */
+export async function archive(entries: ArchiveEntry[]): Promise<Buffer> {
+  const tar = pack();
   for (const e of entries) {
-    const dir = e.content === undefined;
-    const body = Buffer.from(e.content ?? '', 'utf8');
-    const name = e.path.replace(/^\/+/, '') + (dir && !e.path.endsWith('/') ? '/' : '');
-    if (Buffer.byteLength(name) > 100) throw new Error(`tar: path too long: ${name}`);
-    const h = Buffer.alloc(512);
-    const field = (offset: number, len: number, value: string): void => void h.write(value, offset, len, 'utf8');
-    const octal = (offset: number, len: number, n: number): void => field(offset, len, `${n.toString(8).padStart(len - 1, '0')}\0`);
-    field(0, 100, name);
-    octal(100, 8, e.mode);
-    octal(108, 8, 0);
-    octal(116, 8, 0);
-    octal(124, 12, body.length);
-    octal(136, 12, Math.floor(Date.now() / 1000));
-    field(148, 8, '        ');
-    field(156, 1, dir ? '5' : '0');
-    field(257, 8, 'ustar\u000000');
-    let sum = 0;
-    for (const b of h) sum += b;
-    field(148, 8, `${sum.toString(8).padStart(6, '0')}\0 `);
-    blocks.push(h, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+    const name = e.path.replace(/^\/+/, '');
+    if (e.content === undefined) tar.entry({ name, mode: e.mode, type: 'directory' });
+    else tar.entry({ name, mode: e.mode }, e.content);
   }
-  blocks.push(Buffer.alloc(1024));
-  return Buffer.concat(blocks);
+  tar.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of tar) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 export async function createVolume(name: string, labels: Record<string, string>): Promise<string> {

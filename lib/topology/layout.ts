@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TopologyOptions } from './options.ts';
+import { replacedByUser, userRedisLines, userSentinelLines } from './user-config.ts';
 
 export const TOXIPROXY_API_PORT = 8474;
 export const REDIS_PORT = 6379;
@@ -164,8 +165,9 @@ export function redisConf(node: NodeSpec, all: NodeSpec[], o: TopologyOptions): 
       : []),
     ...authRedisLines(o),
     ...o.redisConfig,
-  ];
-  return lines.join('\n') + '\n';
+  ].filter((l) => !replacedByUser(l, o));
+  // The user's own lines come last, so they win over the harness's and the scenario's (user-config.ts).
+  return [...lines, ...userRedisLines(o)].join('\n') + '\n';
 }
 
 export function sentinelConf(node: NodeSpec, all: NodeSpec[], o: TopologyOptions): string {
@@ -197,6 +199,7 @@ export function sentinelConf(node: NodeSpec, all: NodeSpec[], o: TopologyOptions
     ...authSentinelLines(o),
     ...seed,
     ...o.sentinelConfig,
+    ...userSentinelLines(o),
   ];
   return lines.join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
 import { ConfigError, requireInt, resolveImages, type Images } from '../config.ts';
+import { checkUserTimings, type UserConfig } from './user-config.ts';
 
 export interface AuthOptions {
   /**
@@ -69,6 +70,11 @@ export interface TopologyOptions {
   startupTimeoutMs: number;
   /** Labels added to every container and network (the harness adds its own run labels). @default {} */
   labels: Record<string, string>;
+  /**
+   * The user's redis.conf / sentinel.conf (--redis-conf, --sentinel-conf), merged into the generated configs
+   * after the harness's and the scenario's lines (see user-config.ts; apply with withUserConfig()). @default none
+   */
+  userConfig?: UserConfig;
 }
 
 export function defaultTopologyOptions(): TopologyOptions {
@@ -114,6 +120,7 @@ export function validateTopologyOptions(o: TopologyOptions): void {
   if (o.auth && !/^[^\s"']{8,}$/.test(o.auth.password)) {
     throw new ConfigError('invalid option auth.password: use at least 8 characters without spaces or quotes');
   }
+  checkUserTimings(o);
   for (const [k, v] of Object.entries(o.sentinelDebug)) requireInt(`sentinelDebug.${k}`, v, 1);
   for (const [k, v] of Object.entries(o.images)) {
     if (!v || /\s/.test(v)) throw new ConfigError(`invalid image ${k}=${JSON.stringify(v)}: give a name like redis:7.4.2`);

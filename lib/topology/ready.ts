@@ -10,7 +10,20 @@
  */
 import { connect } from 'node:net';
 import { now, sleep } from '../clock.ts';
-import type { StartedSentinelTopology } from './topology.ts';
+import type { TopologyOptions } from './options.ts';
+
+/**
+ * What the probes need of a started topology. Structural, so this file imports no topology module (the
+ * bring-up imports this one); StartedSentinelTopology satisfies it.
+ */
+export interface ProbedTopology {
+  readonly masterName: string;
+  readonly options: Pick<TopologyOptions, 'replicas' | 'sentinels'>;
+  redisNames(): string[];
+  sentinelNames(): string[];
+  nameOf(host: string, port: number | string): string | undefined;
+  adminCall<T = unknown>(name: string, ...args: (string | number)[]): Promise<T>;
+}
 
 export interface ReadyTimings {
   /** ms from the start of `start()` until every replica's link to the master was up. */
@@ -86,7 +99,7 @@ export function answers(host: string, port: number, timeoutMs = 250): Promise<bo
 const UNHEALTHY = /s_down|o_down|disconnected|failover/;
 
 /** What one sentinel still misses, or '' when it sees the whole topology healthy. */
-export async function sentinelMisses(t: StartedSentinelTopology, sentinel: string): Promise<string> {
+export async function sentinelMisses(t: ProbedTopology, sentinel: string): Promise<string> {
   const m = t.masterName;
   const [masterReply, replicasReply, sentinelsReply] = await Promise.all([
     t.adminCall(sentinel, 'SENTINEL', 'MASTER', m),
@@ -107,13 +120,13 @@ export async function sentinelMisses(t: StartedSentinelTopology, sentinel: strin
   return missing.length ? `${sentinel}: ${missing.join(', ')}` : '';
 }
 
-export async function replicaLinkUp(t: StartedSentinelTopology, name: string): Promise<boolean> {
+export async function replicaLinkUp(t: ProbedTopology, name: string): Promise<boolean> {
   const info = parseInfo(await t.adminCall<string>(name, 'INFO', 'replication'));
   return info['role'] === 'slave' && info['master_link_status'] === 'up';
 }
 
 /** Resolves with the time every replica's link to the master was up. */
-export async function replicationUp(t: StartedSentinelTopology, deadline: number, signal?: AbortSignal): Promise<number> {
+export async function replicationUp(t: ProbedTopology, deadline: number, signal?: AbortSignal): Promise<number> {
   const replicas = t.redisNames().slice(1);
   return poll(
     'replication (master_link_status:up on every replica)',
@@ -131,7 +144,7 @@ export async function replicationUp(t: StartedSentinelTopology, deadline: number
 }
 
 /** Resolves with the time every sentinel saw the master, every replica and every other sentinel healthy. */
-export async function sentinelsReady(t: StartedSentinelTopology, deadline: number, signal?: AbortSignal): Promise<number> {
+export async function sentinelsReady(t: ProbedTopology, deadline: number, signal?: AbortSignal): Promise<number> {
   return poll(
     'sentinels to see the master, every replica and every other sentinel',
     async () => (await Promise.all(t.sentinelNames().map((s) => sentinelMisses(t, s)))).every((m) => m === '') && now(),
@@ -148,7 +161,7 @@ export async function sentinelsReady(t: StartedSentinelTopology, deadline: numbe
 }
 
 /** Wait for both readiness conditions on a topology whose servers are all started. */
-export async function ready(t: StartedSentinelTopology, t0: number, budgetMs: number): Promise<ReadyTimings> {
+export async function ready(t: ProbedTopology, t0: number, budgetMs: number): Promise<ReadyTimings> {
   const deadline = now() + Math.max(budgetMs, 1000);
   const [rAt, sAt] = await Promise.all([replicationUp(t, deadline), sentinelsReady(t, deadline)]);
   return { replicationMs: rAt - t0, sentinelsMs: Math.max(rAt, sAt) - t0 };

@@ -1,6 +1,10 @@
 /**
  * Live topologies of this process, so that SIGINT / SIGTERM (and a crash) still tear everything down.
  * Nothing here depends on Ryuk: the process removes its own containers and networks.
+ *
+ * On a signal: every live topology is stopped and its labels swept, then the interrupt hooks run (a run
+ * writes its partial report there, see ChaosRun), then the process exits 130 (SIGINT) / 143 (SIGTERM).
+ * The whole sequence is bounded (HARD_EXIT_MS).
  */
 import { cleanup, LABEL_TOPOLOGY } from './docker.ts';
 
@@ -9,9 +13,27 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
+/** Work to do after a signal tore the topologies down, before the exit (e.g. write the partial report). */
+export type InterruptHook = (signal: NodeJS.Signals) => Promise<void>;
+
 const live = new Map<string, Stoppable>();
+const hooks = new Set<InterruptHook>();
 let installed = false;
-let stopping = false;
+let received: NodeJS.Signals | undefined;
+/** Teardown plus hooks must end by then; the process exits regardless. */
+const HARD_EXIT_MS = 45_000;
+
+/** The signal this process received (handled here), if any. */
+export function signalReceived(): NodeJS.Signals | undefined {
+  return received;
+}
+
+/** Run `hook` after a SIGINT / SIGTERM has removed every live topology, before the exit. Returns its removal. */
+export function onInterrupt(hook: InterruptHook): () => void {
+  hooks.add(hook);
+  installHandlers();
+  return () => hooks.delete(hook);
+}
 
 export function register(t: Stoppable): void {
   live.set(t.id, t);
@@ -66,6 +88,13 @@ async function teardown(): Promise<void> {
   }
 }
 
+/** Every interrupt hook, in parallel; one that fails is reported and does not stop the others. */
+async function runHooks(signal: NodeJS.Signals): Promise<void> {
+  const all = [...hooks];
+  const results = await Promise.allSettled(all.map((h) => h(signal)));
+  for (const r of results) if (r.status === 'rejected') process.stderr.write(`sentinel-chaos: after ${signal}: ${String(r.reason)}\n`);
+}
+
 function installHandlers(): void {
   if (installed) return;
   installed = true;
@@ -74,12 +103,14 @@ function installHandlers(): void {
     ['SIGTERM', 143],
   ] as const) {
     process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
+      if (received) return;
+      received = signal;
       process.stderr.write(`\nsentinel-chaos: ${signal} received, removing ${live.size} topology(ies) ...\n`);
-      const hardExit = setTimeout(() => process.exit(code), 45_000);
+      const hardExit = setTimeout(() => process.exit(code), HARD_EXIT_MS);
       hardExit.unref();
-      void teardown().finally(() => process.exit(code));
+      void teardown()
+        .then(() => runHooks(signal))
+        .finally(() => process.exit(code));
     });
   }
 }

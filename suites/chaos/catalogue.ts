@@ -22,6 +22,19 @@ import { sentinelTwoDown } from './scenarios/sentinel-two-down.ts';
 import { shutdownMaster } from './scenarios/shutdown-master.ts';
 import { splitBrain } from './scenarios/split-brain.ts';
 import { splitBrainMinReplicas } from './scenarios/split-brain-min-replicas.ts';
+// Ports of Redis's own Sentinel test suite (tests/sentinel in redis/redis).
+import { absoluteQuorum } from './scenarios/absolute-quorum.ts';
+import { ckquorum } from './scenarios/ckquorum.ts';
+import { failoverRefusals } from './scenarios/failover-refusals.ts';
+import { sentinelCutFromPeers } from './scenarios/sentinel-cut-from-peers.ts';
+import { replicationCut } from './scenarios/replication-cut.ts';
+import { sentinelMasterOneway } from './scenarios/sentinel-master-oneway.ts';
+import { sentinelTilt } from './scenarios/sentinel-tilt.ts';
+import { sentinelReload } from './scenarios/sentinel-reload.ts';
+import { debugSleepMaster } from './scenarios/debug-sleep-master.ts';
+import { replicaUnannounced } from './scenarios/replica-unannounced.ts';
+import { sentinelWipedRejoin } from './scenarios/sentinel-wiped-rejoin.ts';
+import { runtimeReconf } from './scenarios/runtime-reconf.ts';
 
 /** Scenario factories, grouped: crashes, stalls, partitions, latency, sentinels, configuration, operations, auth. */
 export const factories: readonly (() => Scenario)[] = [
@@ -44,6 +57,19 @@ export const factories: readonly (() => Scenario)[] = [
   replicaPartitioned,
   fastReboot,
   authAcl,
+  // --- Redis's Sentinel test suite (tag sentinel-suite): built fresh like the rest ---
+  ckquorum,
+  absoluteQuorum,
+  runtimeReconf,
+  failoverRefusals,
+  sentinelCutFromPeers,
+  replicationCut,
+  sentinelMasterOneway,
+  sentinelTilt,
+  sentinelReload,
+  debugSleepMaster,
+  replicaUnannounced,
+  sentinelWipedRejoin,
 ];
 
 /** A fresh copy of every scenario, in catalogue order. */

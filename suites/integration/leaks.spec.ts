@@ -3,6 +3,8 @@
  * throws, SIGINT / SIGTERM sent to a child process in the middle of a scenario (or while its topology is
  * still starting), the containers and networks are back to what they were. A SIGKILLed process cannot
  * clean up after itself: `cleanup()` finds its resources by label and removes them.
+ * Ctrl-C during a run (the command line's `run` and `npm run chaos`) writes the partial report — the
+ * finished scenarios plus the interrupted one, marked — prints its path and exits 130 with nothing left.
  * Also the security of what is left running: labels, loopback-only ports, no privileges, no secrets in
  * output, logs or reports.
  *
@@ -167,6 +169,67 @@ describe('no leftovers after a signal (child process)', function () {
       expect(await resourcesWith(pid), `right after the exit\n${p.output}`).to.deep.equal(NONE);
       await sleep(3000);
       expect(await resourcesWith(pid), `3 s after the exit\n${p.output}`).to.deep.equal(NONE);
+    });
+  }
+});
+
+describe('Ctrl-C during a run: partial report, exit 130, nothing left', function () {
+  this.timeout(180_000);
+  afterEach(teardown);
+
+  /** Resolve with the first stderr match of `re` (the run's progress goes to stderr). */
+  async function inStderr(p: Child, re: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = re.exec(p.stderr);
+      if (m) return m;
+      if (p.exit || Date.now() > deadline) throw new Error(`no ${re} on stderr (${p.exit ? 'exited' : 'timed out'})\n${p.output}`);
+      await sleep(100);
+    }
+  }
+
+  // Two scenarios (run in catalogue order): the first finishes, the second is interrupted while its workload runs.
+  const [first, second] = ['kill-master', 'kill-replica'];
+  const entries = [
+    { via: 'sentinel-chaos run', main: 'bin/sentinel-chaos.ts', args: (dir: string) => ['run', '--scenarios', `${first},${second}`, '--report-dir', dir], env: {} },
+    {
+      via: 'npm run chaos (Mocha)',
+      main: 'node_modules/mocha/bin/mocha.js',
+      args: () => ['--config', '.mocharc.chaos.json'],
+      env: (dir: string) => ({ SC_SCENARIOS: `${first},${second}`, SC_REPORT_DIR: dir }),
+    },
+  ];
+
+  for (const e of entries) {
+    it(`${e.via}: SIGINT in the second scenario writes both, the second marked interrupted; exit 130 within ${EXIT_BOUND_MS / 1000} s`, async function () {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sentinel-chaos-interrupt-'));
+      const report = path.join(dir, 'report');
+      const env = typeof e.env === 'function' ? e.env(report) : e.env;
+      const p = child('run-main.ts', { SC_FIXTURE_MAIN: e.main, SC_FIXTURE_ARGS: JSON.stringify(e.args(report)), ...env });
+      await inStderr(p, new RegExp(`\\[${second}\\] workload running`), 2 * START_BOUND_MS);
+      const pid = { [LABEL_PID]: String(p.pid) };
+      expect((await resourcesWith(pid)).containers.length, 'containers while the second scenario runs').to.be.greaterThan(0);
+
+      p.proc.kill('SIGINT');
+      const exit = await p.waitExit(EXIT_BOUND_MS);
+      expect(exit.code, p.output).to.equal(130);
+      const printed = /SIGINT: partial report \(2 scenario\(s\), (\S+) interrupted\): (\S+)/.exec(p.stderr);
+      expect(printed?.[1], `the interrupted scenario named\n${p.output}`).to.equal(second);
+      expect(printed?.[2], 'the printed path').to.equal(path.join(report, 'index.html'));
+      const html = await fs.readFile(path.join(report, 'index.html'), 'utf8');
+      expect(html).to.include(first).and.to.include(second);
+      const results = JSON.parse(await fs.readFile(path.join(report, 'results.json'), 'utf8')) as { config: Record<string, unknown>; scenarios: ScenarioResult[] };
+      expect(results.config['interrupted']).to.equal('SIGINT');
+      const [done, cut] = results.scenarios;
+      expect(results.scenarios.map((s) => s.scenario.id)).to.deep.equal([first, second]);
+      expect(done?.error ?? '', 'the finished scenario is not marked').to.not.match(/interrupted/);
+      expect(done?.checks, 'the finished scenario was judged').to.not.deep.equal({});
+      expect(cut?.verdict).to.equal('error');
+      expect(cut?.error).to.match(/^interrupted by SIGINT/);
+      expect(await resourcesWith(pid), 'right after the exit').to.deep.equal(NONE);
+      await sleep(2000);
+      expect(await resourcesWith(pid), '2 s after the exit').to.deep.equal(NONE);
+      await fs.rm(dir, { recursive: true, force: true });
     });
   }
 });

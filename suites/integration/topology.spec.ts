@@ -1,13 +1,18 @@
 /**
  * The topology on real containers: it starts ready, replicates, the sentinels agree, the sentinels' links
  * to the master really go through proxies, bad options fail before any container exists, ports are
- * published on loopback only, nothing is privileged, and stop() leaves nothing behind.
+ * published on loopback only, nothing is privileged, and stop() leaves nothing behind. Also the pieces
+ * around it: the config upload's archive (tar-stream) and the per-start reaper choice (reaper.ts).
  */
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { extract } from 'tar-stream';
+import { ImageName, LABEL_TESTCONTAINERS_SESSION_ID } from 'testcontainers';
+import { getReaperImage } from 'testcontainers/build/reaper/reaper.js';
 import { Redis } from 'ioredis';
 import { ConfigError } from '../../lib/config.ts';
-import { containerEvents, docker, inspectTopology, remaining } from '../../lib/topology/docker.ts';
+import { archive, containerEvents, docker, inspectTopology, remaining } from '../../lib/topology/docker.ts';
 import { linkProxyName } from '../../lib/topology/layout.ts';
 import { pairs } from '../../lib/topology/ready.ts';
 import { SentinelTopology, type StartedSentinelTopology } from '../../lib/topology/topology.ts';
@@ -143,6 +148,14 @@ describe('topology on real containers', function () {
     await Promise.all(t.sentinelNames().map((s) => t.node(s).toxiproxy.reset()));
   });
 
+  it('carries Ryuk\'s session label exactly where Ryuk can run (its image is here), none otherwise', async function () {
+    const client = await docker();
+    const ryuk = process.env['TESTCONTAINERS_RYUK_DISABLED'] !== 'true' && (await client.image.exists(ImageName.fromString(getReaperImage())));
+    const infos = await inspectTopology(t.id);
+    const labelled = infos.filter((i) => LABEL_TESTCONTAINERS_SESSION_ID in (i.Config.Labels ?? {}));
+    expect(labelled.length, `containers with Ryuk's label (Ryuk available: ${ryuk})`).to.equal(ryuk ? infos.length : 0);
+  });
+
   it('stop() removes every container, the network and the data volume, and is idempotent', async function () {
     const id = t.id;
     expect(await remaining(id), '12 containers, the network and the data volume').to.have.length(14);
@@ -195,4 +208,43 @@ describe('topology options', function () {
       expect(await d.listNetworks({ filters })).to.deep.equal([]);
     });
   }
+});
+
+describe('topology pieces: config archive, reaper choice', function () {
+  it('the config upload archive holds each directory and file with its mode and content (tar-stream)', async function () {
+    const entries = [
+      { path: '/data/redis-0', mode: 0o777 },
+      { path: '/data/redis-0/redis.conf', mode: 0o666, content: 'port 6379\nreplica-announce-ip "redis-0"\n' },
+      { path: 'data/sentinel-0/sentinel.conf', mode: 0o640, content: '' },
+    ];
+    const seen: { name: string; type: string; mode: number; content: string }[] = [];
+    const ex = extract();
+    ex.on('entry', (h, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: unknown) => void chunks.push(c as Buffer));
+      stream.on('end', () => {
+        seen.push({ name: h.name, type: h.type, mode: h.mode, content: Buffer.concat(chunks).toString('utf8') });
+        next();
+      });
+    });
+    const done = new Promise<void>((resolve, reject) => ex.on('finish', () => resolve()).on('error', reject));
+    ex.end(await archive(entries));
+    await done;
+    expect(seen).to.deep.equal([
+      { name: 'data/redis-0', type: 'directory', mode: 0o777, content: '' },
+      { name: 'data/redis-0/redis.conf', type: 'file', mode: 0o666, content: 'port 6379\nreplica-announce-ip "redis-0"\n' },
+      { name: 'data/sentinel-0/sentinel.conf', type: 'file', mode: 0o640, content: '' },
+    ]);
+  });
+
+  it('importing the harness leaves TESTCONTAINERS_RYUK_DISABLED alone (other testcontainers users keep Ryuk)', function () {
+    const env = { ...process.env };
+    delete env['TESTCONTAINERS_RYUK_DISABLED'];
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', "await import('./lib/topology/topology.ts'); console.log(process.env.TESTCONTAINERS_RYUK_DISABLED ?? 'unset')"],
+      { env, encoding: 'utf8' },
+    );
+    expect(out.trim()).to.equal('unset');
+  });
 });
