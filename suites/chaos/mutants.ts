@@ -171,7 +171,61 @@ export const mutants: readonly Mutant[] = [
     why: 'ACL users not set up (one shared requirepass): the default user logs in with the password and the app user does not exist',
     patch: (s) => ({ auth: { password: s.topology?.auth?.password ?? '', acl: false } }),
   },
+  // Scenarios ported from Redis's own Sentinel tests (tag sentinel-suite).
+  {
+    id: 'ckquorum/down-after-x2',
+    scenario: 'ckquorum',
+    why: 'the sentinels really use twice the recorded down-after: CKQUORUM still answers OK later than down-after + 3 ticks after the kill',
+    patch: (s, b) => downAfter(s, b, 2),
+  },
+  {
+    id: 'absolute-quorum/quorum-2',
+    scenario: 'absolute-quorum',
+    // Recorded, like quorum-unreachable's: Sentinel has no config line that overrides a `sentinel monitor` quorum.
+    why: 'quorum 2 instead of 3: +odown with two opinions ("#quorum 2/2"), possibly before the third sentinel\'s +sdown',
+    patch: () => ({ quorum: 2 }),
+  },
+  {
+    id: 'runtime-reconf/set-refused',
+    scenario: 'runtime-reconf',
+    why: 'SENTINEL SET refused by the sentinels\' ACL (-NOPERM): down-after is never raised, so the long pause makes the master +sdown',
+    patch: (s) => sentinelLine(s, 'user default on nopass ~* &* +@all -sentinel|set'),
+  },
+  {
+    id: 'failover-refusals/min-replicas-2',
+    scenario: 'failover-refusals',
+    why: 'min-replicas-to-write 2: the old master refuses writes as soon as the promoted replica leaves it, so split-brain is not invalid as declared',
+    patch: (s) => redisLines(s, 'min-replicas-to-write 2', 'min-replicas-max-lag 10'),
+  },
+  {
+    id: 'sentinel-cut-from-peers/quorum-1',
+    scenario: 'sentinel-cut-from-peers',
+    // Recorded (no config line overrides the quorum); the expectations observe events only.
+    why: 'quorum 1: the cut-off sentinel-0 reaches +odown alone and tries to fail over',
+    patch: () => ({ quorum: 1 }),
+  },
+  {
+    id: 'replication-cut/no-partial-resync',
+    scenario: 'replication-cut',
+    why: 'a 16 KB backlog (less than the writes of the cut) and a 5 s diskless-sync delay: the replicas need a full sync after the heal and resync later than two replication-cron periods',
+    patch: (s) => redisLines(s, 'repl-backlog-size 16kb', 'repl-diskless-sync-delay 5'),
+  },
+  {
+    id: 'sentinel-master-oneway/down-after-x2',
+    scenario: 'sentinel-master-oneway',
+    why: 'the sentinels really use twice the recorded down-after: sentinel-0\'s +sdown comes later than down-after + 3 ticks, or not at all within the cut',
+    patch: (s, b) => downAfter(s, b, 2),
+  },
 ];
+
+/**
+ * Scenarios of the default catalogue without a mutant yet, with the reason: reported by the mutant run, and the only
+ * exception its coverage test allows.
+ */
+export const UNCOVERED: Readonly<Record<string, string>> = {
+  'sentinel-wiped-rejoin':
+    'the scenario rewrites the wiped sentinel\'s config from the run\'s own options, so a hidden sentinel.conf line lands on every sentinel alike; breaking only the rejoin (e.g. the old run id kept) needs a per-node hook',
+};
 
 /** The configuration a scenario runs with, without any mutant: defaults < the run's settings < the scenario's own. */
 export function baseOptions(s: Scenario, run: Partial<TopologyOptions> = {}): TopologyOptions {
