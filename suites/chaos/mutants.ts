@@ -192,10 +192,12 @@ export const mutants: readonly Mutant[] = [
     patch: (s) => sentinelLine(s, 'user default on nopass ~* &* +@all -sentinel|set'),
   },
   {
-    id: 'failover-refusals/min-replicas-2',
+    id: 'failover-refusals/failover-refused',
     scenario: 'failover-refusals',
-    why: 'min-replicas-to-write 2: the old master refuses writes as soon as the promoted replica leaves it, so split-brain is not invalid as declared',
-    patch: (s) => redisLines(s, 'min-replicas-to-write 2', 'min-replicas-max-lag 10'),
+    // min-replicas-to-write 2 (as for manual-failover) survived one of two runs: two writes still reached redis-0
+    // between the election and the promoted replica leaving it, and this scenario bounds no loss count.
+    why: 'SENTINEL FAILOVER refused by the sentinels\' ACL (-NOPERM): neither NOGOODSLAVE nor INPROG nor a failover',
+    patch: (s) => sentinelLine(s, 'user default on nopass ~* &* +@all -sentinel|failover'),
   },
   {
     id: 'sentinel-cut-from-peers/quorum-1',
@@ -207,8 +209,10 @@ export const mutants: readonly Mutant[] = [
   {
     id: 'replication-cut/no-partial-resync',
     scenario: 'replication-cut',
-    why: 'a 16 KB backlog (less than the writes of the cut) and a 5 s diskless-sync delay: the replicas need a full sync after the heal and resync later than two replication-cron periods',
-    patch: (s) => redisLines(s, 'repl-backlog-size 16kb', 'repl-diskless-sync-delay 5'),
+    // A 16 KB repl-backlog-size did not do it (Redis 7 trims the shared replication buffer by whole blocks: 27 KB of
+    // backlog were still served). repl-backlog-ttl frees the backlog itself once no replica is connected.
+    why: 'the backlog freed 1 s after the replicas left (repl-backlog-ttl 1) and a 5 s diskless-sync delay: after the heal the replicas need a full sync and resync later than two replication-cron periods',
+    patch: (s) => redisLines(s, 'repl-backlog-ttl 1', 'repl-diskless-sync-delay 5'),
   },
   {
     id: 'sentinel-master-oneway/down-after-x2',
