@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SC = path.join(ROOT, 'scripts', 'sc');
 const FIXTURE = 'suites/fixtures/reports/kill-master-pre-judge';
+/** Results of every default scenario recorded with the current code (serving nodes included). */
+const CURRENT = 'suites/fixtures/reports/catalogue';
 /** Port 9 (discard) on loopback: nothing listens there. */
 const NO_ENGINE = { DOCKER_HOST: 'tcp://127.0.0.1:9' };
 
@@ -64,19 +66,19 @@ describe('sentinel-chaos without a Docker engine (scripts/sc cli, DOCKER_HOST po
     }
   });
 
-  it('check judges a stored report folder written before the judge existed: one PASS line, exit 0', async () => {
+  it('check judges a report written before serving nodes were recorded: one FAIL line (split brain undecidable), exit 1', async () => {
     const r = await sc(['check', FIXTURE]);
-    expect(r.code, r.stderr).to.equal(0);
+    expect(r.code, r.stderr).to.equal(1);
     expect(lines(r.stdout)).to.have.length(1);
-    expect(r.stdout).to.match(/^PASS kill-master \(redis 7\.0\.15\): promotion \d+ ms/);
+    expect(r.stdout).to.match(/^FAIL kill-master \(redis 7\.0\.15\): promotion \d+ ms.*check split-brain is valid/);
   });
 
   it('check --json prints the results.json shape (checks with validity and figures)', async () => {
-    const r = await sc(['check', '--json', FIXTURE]);
+    const r = await sc(['check', '--json', CURRENT]);
     expect(r.code, r.stderr).to.equal(0);
     const json = JSON.parse(r.stdout) as { scenarios: { scenario: { id: string }; verdict: string; checks: Record<string, { valid: unknown; figures: Record<string, unknown> }> }[] };
-    const s = json.scenarios[0];
-    expect([s?.scenario.id, s?.verdict, s?.checks['write-loss']?.valid]).to.deep.equal(['kill-master', 'pass', true]);
+    const s = json.scenarios.find((x) => x.scenario.id === 'kill-master');
+    expect([s?.scenario.id, s?.verdict, s?.checks['write-loss']?.valid, s?.checks['split-brain']?.valid]).to.deep.equal(['kill-master', 'pass', true, true]);
     expect(s?.checks['write-loss']?.figures['lost']).to.be.a('number');
   });
 
