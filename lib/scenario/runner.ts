@@ -135,7 +135,8 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
     if (remaining > 0) await sleep(remaining);
     await workload.stop();
     healedAt = await finalHeal(t, steps, log);
-    const conv = await converge(t, { replicas: s.convergence?.replicas ?? true, timeoutMs: s.convergence?.timeoutMs ?? 30_000 });
+    const wait = s.convergence?.timeoutMs;
+    const conv = await converge(t, { replicas: s.convergence?.replicas ?? true, timeoutMs: (typeof wait === 'function' ? wait(result.topology) : wait) ?? 30_000 });
     log(conv.check.notes?.[0] ?? '');
     // Measured now, not reproducible from the history: stored for the judge.
     history.observations = { convergence: conv.check };

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { Kill } from '../../../lib/faults/kill.ts';
 import { sleep } from '../../../lib/clock.ts';
-import { sdownEarliestMs, sdownLatestMs } from '../../../lib/scenario/bounds.ts';
+import { convergenceBoundMs, sdownEarliestMs, sdownLatestMs } from '../../../lib/scenario/bounds.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
 import { events, fault, healNow, injectMs } from './support.ts';
 
@@ -38,7 +38,7 @@ export const killReplica = (): Scenario => {
     },
     durationMs: 2200,
     failover: { expected: false },
-    convergence: { timeoutMs: 10_000 },
+    convergence: { timeoutMs: (t) => convergenceBoundMs(t) },
     expect: (r, e) => {
       const killed = fault(r, 0);
       const sdownBy = sdownLatestMs(r.topology, 'closed', injectMs(r, 0));
