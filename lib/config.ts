@@ -6,7 +6,8 @@
  *   2. environment variables          (SC_REDIS_IMAGE, SC_SEED, ...)
  *   3. a JSON config file             (--config file.json, or SC_CONFIG)
  *   4. the provisioning file          (.sentinel-chaos/images.env, written by scripts/ensure-images.sh)
- *   5. defaults                       (the official upstream images)
+ *   5. the profile, if one is chosen  (--profile production: lib/profiles.ts; fills only what 1-4 left unset)
+ *   6. defaults                       (the official upstream images)
  *
  * Every value is validated up front, when the layer is read, and an error is ONE line that names
  * where the bad value came from and what would be accepted (a ConfigError).
@@ -17,6 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isProfileName, PROFILES, type ProfileName } from './profiles.ts';
 import { clientChoiceProblem } from './workload/choose-problem.ts';
 
 /** The official upstream images the harness uses unless configured otherwise. */
@@ -121,13 +123,15 @@ export interface HarnessConfig {
   thresholds: Thresholds;
   /** Client libraries the workload runs ("ioredis", "redis-py", "cmd:<adapter>"): run takes one, compare one per variant. @default ["ioredis"] */
   clients: string[];
+  /** The profile chosen (lib/profiles.ts); its settings are already applied to the keys nothing else set. */
+  profile: ProfileName | undefined;
   /** Where each setting's value came from. */
   sources: Record<ConfigKey, ConfigSource>;
 }
 
-export type ConfigSource = 'cli' | 'env' | 'file' | 'provisioning' | 'default';
+export type ConfigSource = 'cli' | 'env' | 'file' | 'provisioning' | 'profile' | 'default';
 
-type Kind = 'image' | 'string' | 'list' | 'int' | 'number' | 'bool' | 'client';
+type Kind = 'image' | 'string' | 'list' | 'int' | 'number' | 'bool' | 'client' | 'profile';
 
 export interface KeySpec {
   /** JSON path in the config file ("thresholds.maxSlowerPct" is nested). */
@@ -153,6 +157,7 @@ export const CONFIG_KEYS = {
   failoverTimeoutMs: { file: 'failoverTimeoutMs', env: 'SC_FAILOVER_TIMEOUT_MS', cli: 'failover-timeout-ms', kind: 'int', min: 100, help: 'Sentinel failover-timeout in ms (default 6000; a scenario that sets its own keeps it)' },
   redisConf: { file: 'redisConf', env: 'SC_REDIS_CONF', cli: 'redis-conf', kind: 'string', help: 'your redis.conf: merged into every redis node\'s config (settings the harness owns are refused: docs/user-config.md)' },
   sentinelConf: { file: 'sentinelConf', env: 'SC_SENTINEL_CONF', cli: 'sentinel-conf', kind: 'string', help: 'your sentinel.conf: merged into every sentinel\'s config; its down-after-milliseconds/failover-timeout become the topology\'s' },
+  profile: { file: 'profile', env: 'SC_PROFILE', cli: 'profile', kind: 'profile', help: `test your deployment's settings: ${Object.keys(PROFILES).join(', ')} = ${PROFILES.production.summary}; explicit settings win` },
   sentinelDebug: { file: 'sentinelDebug', env: 'SC_SENTINEL_DEBUG', cli: 'sentinel-debug', kind: 'bool', help: 'shorten Sentinel internal periods with SENTINEL DEBUG (default on; --no-sentinel-debug or SC_SENTINEL_DEBUG=off keeps the defaults)' },
   compareImages: { file: 'compareImages', env: 'SC_COMPARE_IMAGES', cli: 'image', kind: 'list', help: 'compare: an image to run (repeat; the first is the baseline); REDIS+SENTINEL runs different sentinel images' },
   maxSlowerPct: { file: 'thresholds.maxSlowerPct', env: 'SC_MAX_SLOWER_PCT', cli: 'max-slower-pct', kind: 'number', min: 0, help: `compare: a failover phase slower by more than this % ... (default ${DEFAULT_THRESHOLDS.maxSlowerPct})` },
@@ -197,6 +202,8 @@ function expected(s: KeySpec): string {
       return 'on or off (true/false, 1/0, yes/no)';
     case 'client':
       return 'ioredis, redis-py or cmd:<adapter command> (docs/client-protocol.md)';
+    case 'profile':
+      return `one of ${Object.keys(PROFILES).join(', ')}`;
   }
 }
 
@@ -225,6 +232,10 @@ export function parseValue(key: ConfigKey, raw: unknown, where: string, json = f
     case 'string': {
       if (typeof raw !== 'string' || raw.trim() === '') throw bad();
       return raw.trim();
+    }
+    case 'profile': {
+      if (typeof raw !== 'string' || !isProfileName(raw.trim().toLowerCase())) throw bad();
+      return raw.trim().toLowerCase();
     }
     case 'list': {
       const parts = Array.isArray(raw) ? raw : [raw];
@@ -369,6 +380,8 @@ export function mergeLayers(layers: { source: ConfigSource; layer: ConfigLayer }
       }
     }
   }
+  const profile = typeof values.profile === 'string' && isProfileName(values.profile) ? values.profile : undefined;
+  if (profile !== undefined) applyProfile(profile, values, sources);
   const str = (k: ConfigKey): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const num = (k: ConfigKey): number | undefined => (typeof values[k] === 'number' ? (values[k] as number) : undefined);
   const list = (k: ConfigKey): string[] => (Array.isArray(values[k]) ? [...(values[k] as string[])] : []);
@@ -399,8 +412,24 @@ export function mergeLayers(layers: { source: ConfigSource; layer: ConfigLayer }
       maxNewLoss: num('maxNewLoss') ?? DEFAULT_THRESHOLDS.maxNewLoss,
     },
     clients: list('client').length ? list('client') : ['ioredis'],
+    profile,
     sources,
   };
+}
+
+/** The settings a profile gives, keyed like the layers. */
+export function profileLayer(name: ProfileName): ConfigLayer {
+  const p = PROFILES[name];
+  return { downAfterMs: p.downAfterMs, failoverTimeoutMs: p.failoverTimeoutMs, sentinelDebug: p.sentinelDebug };
+}
+
+/** Fill in the profile's settings where no layer set one (an explicit setting always wins over a profile). */
+function applyProfile(name: ProfileName, values: ConfigLayer, sources: Record<ConfigKey, ConfigSource>): void {
+  for (const [key, value] of Object.entries(profileLayer(name)) as [ConfigKey, Value][]) {
+    if (sources[key] !== 'default') continue;
+    values[key] = value;
+    sources[key] = 'profile';
+  }
 }
 
 /**
@@ -440,6 +469,8 @@ export function describeSource(key: ConfigKey, source: ConfigSource): string {
       return `"${s.file}" in the config file`;
     case 'provisioning':
       return `${s.env} in ${LOCAL_IMAGES_FILE}`;
+    case 'profile':
+      return 'the profile (--profile)';
     case 'default':
       return 'the default';
   }

@@ -43,6 +43,7 @@ const PLACEHOLDER: Partial<Record<ConfigKey, string>> = {
   maxSlowerMs: 'MS',
   maxNewLoss: 'N',
   client: 'CLIENT',
+  profile: 'NAME',
 };
 
 function setting(key: ConfigKey, help?: string): [string, OptionSpec] {
@@ -73,6 +74,7 @@ const SCENARIO_SETTINGS: [string, OptionSpec][] = [
   setting('downAfterMs'),
   setting('failoverTimeoutMs'),
   setting('sentinelDebug'),
+  setting('profile'),
   setting('redisConf'),
   setting('sentinelConf'),
 ];

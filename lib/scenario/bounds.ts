@@ -5,11 +5,24 @@
  * scenario can assert "this phase took no longer than the mechanism allows": a Sentinel that is slower than that
  * — or a run whose real down-after differs from the configured one — fails.
  */
+import { reattachBoundMs } from '../checks/reattach.ts';
 import type { ScenarioResult } from '../model.ts';
+import type { TopologyOptions } from '../topology/options.ts';
 import type { WorkerSpec, WorkloadOptions } from '../workload/workload.ts';
 
 /** The topology facts a result records (what the bounds are computed from). */
 export type TopologyFacts = ScenarioResult['topology'];
+
+/**
+ * What the bounds read from a topology: a result's recorded facts, or the options of a topology that is running
+ * (`liveTimings`, for a `during` hook that must wait as long as the configuration allows).
+ */
+export type Timings = Pick<TopologyFacts, 'downAfterMs' | 'failoverTimeoutMs' | 'notes' | 'sentinelDebug'>;
+
+/** The timings of a running topology's options (a RunContext's `topology.options`), as a result would record them. */
+export function liveTimings(o: Pick<TopologyOptions, 'downAfterMs' | 'failoverTimeoutMs' | 'sentinelDebug'>): Timings {
+  return { downAfterMs: o.downAfterMs, failoverTimeoutMs: o.failoverTimeoutMs, notes: [], sentinelDebug: { ...o.sentinelDebug } };
+}
 
 /**
  * SENTINEL_PING_PERIOD: a sentinel PINGs an instance when its last PONG is older than min(down-after, 1000 ms). The
@@ -52,16 +65,23 @@ export interface SentinelPeriods {
 }
 
 /**
- * The periods the sentinels ran with: Sentinel's defaults, overridden by `SENTINEL DEBUG <name> <ms>` pairs, which
- * the runner records in the result's topology notes ("SENTINEL DEBUG info-period 1000 publish-period 500 (...)").
+ * The SENTINEL DEBUG settings a run used: the recorded `sentinelDebug`, else (older results) the
+ * `SENTINEL DEBUG <name> <ms> ...` note the runner writes ("SENTINEL DEBUG info-period 1000 publish-period 500 (...)").
  */
-export function sentinelPeriods(t: TopologyFacts): SentinelPeriods {
+export function sentinelDebugOf(t: Pick<Timings, 'notes' | 'sentinelDebug'>): Record<string, number> {
+  if (t.sentinelDebug) return { ...t.sentinelDebug };
   const debug: Record<string, number> = {};
   for (const note of t.notes) {
     const m = /^SENTINEL DEBUG ((?:[a-z-]+ \d+ ?)+)/.exec(note);
     const words = m?.[1]?.trim().split(/\s+/) ?? [];
     for (let i = 0; i + 1 < words.length; i += 2) debug[words[i] as string] = Number(words[i + 1]);
   }
+  return debug;
+}
+
+/** The periods the sentinels ran with: Sentinel's defaults, overridden by the run's SENTINEL DEBUG settings. */
+export function sentinelPeriods(t: Pick<Timings, 'downAfterMs' | 'notes' | 'sentinelDebug'>): SentinelPeriods {
+  const debug = sentinelDebugOf(t);
   return {
     pingMs: Math.min(t.downAfterMs, debug['ping-period'] ?? SENTINEL_PING_PERIOD_MS),
     infoMs: debug['info-period'] ?? SENTINEL_DEFAULT_INFO_PERIOD_MS,
@@ -78,7 +98,7 @@ export function sentinelPeriods(t: TopologyFacts): SentinelPeriods {
 export type Failure = 'closed' | 'silent';
 
 /** Earliest first +sdown of the master after the fault (ms): down-after, as no PING can be pending before the fault. */
-export function sdownEarliestMs(t: TopologyFacts): number {
+export function sdownEarliestMs(t: Timings): number {
   return t.downAfterMs;
 }
 
@@ -86,7 +106,7 @@ export function sdownEarliestMs(t: TopologyFacts): number {
  * Latest first +sdown of the master after the fault (ms): down-after past the first unanswered PING, plus a timer
  * tick and the scheduling slack, plus `injectMs` (the time the fault itself took to take effect: a docker call under load).
  */
-export function sdownLatestMs(t: TopologyFacts, how: Failure, injectMs = 0): number {
+export function sdownLatestMs(t: Timings, how: Failure, injectMs = 0): number {
   const pending = how === 'closed' ? SENTINEL_TICK_MS : sentinelPeriods(t).pingMs;
   return t.downAfterMs + pending + SENTINEL_TICK_MS + SCHEDULING_SLACK_MS + injectMs;
 }
@@ -113,7 +133,7 @@ export const PROMOTED_AFTER_SELECTED_MS = SENTINEL_FAILOVER_INFO_PERIOD_MS + SEN
  * client asks knows the new master — the leader at once, the others from its next hello (one publish period) — plus
  * a tick and the client's 50 ms retry.
  */
-export function failoverBudgetMs(t: TopologyFacts, how: Failure, injectMs = 0): number {
+export function failoverBudgetMs(t: Timings, how: Failure, injectMs = 0): number {
   return (
     sdownLatestMs(t, how, injectMs) +
     ODOWN_AFTER_SDOWN_MS +
@@ -130,7 +150,7 @@ export function failoverBudgetMs(t: TopologyFacts, how: Failure, injectMs = 0): 
  * it report role master in INFO (info period) and then wait 4 publish periods (sentinelRefreshInstanceInfo's
  * "wait_time = sentinel_publish_period*4" before converting it), plus a tick.
  */
-export function demotionLatestMs(t: TopologyFacts): number {
+export function demotionLatestMs(t: Timings): number {
   const p = sentinelPeriods(t);
   return p.infoMs + 4 * p.publishMs + SENTINEL_TICK_MS;
 }
@@ -139,8 +159,19 @@ export function demotionLatestMs(t: TopologyFacts): number {
  * Earliest demotion of a returning old master after it answers again: Sentinel converts it only once it has not
  * been down for 4 publish periods (sentinelRedisInstanceNoDownFor(ri, wait_time) in the same code).
  */
-export function demotionEarliestMs(t: TopologyFacts): number {
+export function demotionEarliestMs(t: Timings): number {
   return 4 * sentinelPeriods(t).publishMs;
+}
+
+/**
+ * How long the runner may wait for convergence after the final heal: the reattachment bound (reattachBoundMs:
+ * Sentinel repoints every node within 2 ping + 2 info periods + max(4 publish periods, failover-timeout)), plus
+ * one publish period for every sentinel to hear the final configuration, plus the scheduling slack. A scenario
+ * passes this as `convergence.timeoutMs` so the wait follows the configuration (10.7 s with the suite's
+ * settings, 84.2 s with --profile production, where failover-timeout 60000 dominates).
+ */
+export function convergenceBoundMs(t: Timings): number {
+  return reattachBoundMs({ failoverTimeoutMs: t.failoverTimeoutMs, sentinelDebug: sentinelDebugOf(t) }) + sentinelPeriods(t).publishMs + SCHEDULING_SLACK_MS;
 }
 
 /** Writers (add/incr) of a workload, optionally only those matching `pred`. */

@@ -13,6 +13,7 @@ import type { FaultRecord, FinalState, History, ScenarioResult } from '../model.
 import { collectLogs } from '../observe/server-logs.ts';
 import { RolePoller } from '../observe/role-poller.ts';
 import { SentinelEventRecorder } from '../observe/sentinel-events.ts';
+import { profileNote } from '../profiles.ts';
 import type { TopologyOptions } from '../topology/options.ts';
 import { userConfigNotes, userConfigReport, withUserConfig } from '../topology/user-config.ts';
 import { SentinelTopology, type Progress, type StartedSentinelTopology } from '../topology/topology.ts';
@@ -54,7 +55,7 @@ export interface RunOptions {
 
 /** Notes for the report when settings change what is measured. */
 function topologyNotes(o: TopologyOptions): string[] {
-  const notes: string[] = [];
+  const notes: string[] = o.profile ? [profileNote(o.profile)] : [];
   const debug = Object.entries(o.sentinelDebug);
   if (debug.length) notes.push(`SENTINEL DEBUG ${debug.map(([k, v]) => `${k} ${v}`).join(' ')} (shortens Sentinel's internal periods)`);
   if (o.preseed) notes.push('sentinel identities pre-seeded (myid, known-sentinel, known-replica)');
@@ -73,7 +74,9 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
   // The run's and the scenario's own labels are kept; the scenario label is added (never replaces them).
   const labels = { ...o.topology?.labels, ...s.topology?.labels, 'sentinel-chaos.scenario': s.id };
   // The user's config files (--redis-conf/--sentinel-conf) win over the scenario's settings (user-config.ts).
-  const builder = new SentinelTopology().with(withUserConfig({ ...o.topology, ...s.topology, labels })).withProgress(log);
+  // redis.conf lines add up (a profile's persistence and a scenario's own lines), the scenario's last so they win.
+  const redisConfig = [...(o.topology?.redisConfig ?? []), ...(s.topology?.redisConfig ?? [])];
+  const builder = new SentinelTopology().with(withUserConfig({ ...o.topology, ...s.topology, labels, redisConfig })).withProgress(log);
   const topoOptions = builder.peek();
   const history = emptyHistory(t0, topoOptions.masterName);
   const result: ScenarioResult = {
@@ -132,7 +135,8 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
     if (remaining > 0) await sleep(remaining);
     await workload.stop();
     healedAt = await finalHeal(t, steps, log);
-    const conv = await converge(t, { replicas: s.convergence?.replicas ?? true, timeoutMs: s.convergence?.timeoutMs ?? 30_000 });
+    const wait = s.convergence?.timeoutMs;
+    const conv = await converge(t, { replicas: s.convergence?.replicas ?? true, timeoutMs: (typeof wait === 'function' ? wait(result.topology) : wait) ?? 30_000 });
     log(conv.check.notes?.[0] ?? '');
     // Measured now, not reproducible from the history: stored for the judge.
     history.observations = { convergence: conv.check };

@@ -61,8 +61,12 @@ export interface Step {
 export interface Convergence {
   /** Wait until every redis node replicates from the master the sentinels agree on, offsets caught up. @default true */
   replicas?: boolean;
-  /** Bound on the wait; not converging is recorded, not thrown. @default 30000 */
-  timeoutMs?: number;
+  /**
+   * Bound on the wait; not converging is recorded, not thrown. A function gets the run's recorded topology (its
+   * down-after, failover-timeout, SENTINEL DEBUG periods), so the wait follows the configuration, e.g.
+   * `convergenceBoundMs` from bounds.ts. @default 30000
+   */
+  timeoutMs?: number | ((t: ScenarioResult['topology']) => number);
 }
 
 export interface Scenario {

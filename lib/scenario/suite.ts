@@ -5,6 +5,7 @@
  * SC_DOWN_AFTER_MS / SC_FAILOVER_TIMEOUT_MS (for scenarios that do not set their own), SC_REDIS_IMAGE ...
  */
 import { ConfigError, loadConfig, type HarnessConfig, type Images } from '../config.ts';
+import { PROFILES } from '../profiles.ts';
 import type { TopologyOptions } from '../topology/options.ts';
 import { userConfigOf } from '../topology/user-config.ts';
 import type { Scenario } from './scenario.ts';
@@ -25,13 +26,18 @@ export function newRunId(date = new Date()): string {
   return date.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
 }
 
-/** The topology options a configuration implies for every scenario (a scenario's own settings win). */
+/**
+ * The topology options a configuration implies for every scenario (a scenario's own settings win). A profile's
+ * timings are already in `c` (loadConfig applies them where nothing explicit was set); its redis.conf lines and
+ * its name (for the report's notes) are added here.
+ */
 export function topologyFrom(c: HarnessConfig, images: Images = c.images): Partial<TopologyOptions> {
   return {
     images: { ...images },
     sentinelDebug: c.sentinelDebug ? { ...DEFAULT_SENTINEL_DEBUG } : {},
     ...(c.downAfterMs !== undefined ? { downAfterMs: c.downAfterMs } : {}),
     ...(c.failoverTimeoutMs !== undefined ? { failoverTimeoutMs: c.failoverTimeoutMs } : {}),
+    ...(c.profile !== undefined ? { profile: c.profile, redisConfig: [...PROFILES[c.profile].redisConfig] } : {}),
     ...userConfigOf(c),
   };
 }

@@ -46,7 +46,8 @@ export function validateScenario(s: Scenario, topology: Pick<TopologyOptions, 'c
   if (from !== undefined && (!Number.isInteger(from) || from < 0 || from >= Math.max(1, s.schedule.length))) {
     fail(s, 'failover.fromStep', from, `a step index from 0 to ${Math.max(0, s.schedule.length - 1)}`);
   }
-  nonNegative(s, 'convergence.timeoutMs', s.convergence?.timeoutMs);
+  const wait = s.convergence?.timeoutMs;
+  if (typeof wait !== 'function') nonNegative(s, 'convergence.timeoutMs', wait);
   for (const [name, d] of Object.entries(s.expectedOutcomes ?? {})) {
     if (d.valid !== false && d.valid !== 'unknown') fail(s, `expectedOutcomes.${name}.valid`, d.valid, "false or 'unknown' (a check expected valid is simply not listed)");
     if (typeof d.why !== 'string' || d.why.trim() === '') fail(s, `expectedOutcomes.${name}.why`, d.why, 'a non-empty reason (shown in the report)');

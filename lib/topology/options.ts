@@ -1,4 +1,5 @@
 import { ConfigError, requireInt, resolveImages, type Images } from '../config.ts';
+import type { ProfileName } from '../profiles.ts';
 import { checkUserTimings, type UserConfig } from './user-config.ts';
 
 export interface AuthOptions {
@@ -33,7 +34,10 @@ export interface TopologyOptions {
   failoverTimeoutMs: number;
   /** Sentinel parallel-syncs. @default 1 */
   parallelSyncs: number;
-  /** Extra redis.conf lines for every redis node. @default [] */
+  /**
+   * Extra redis.conf lines for every redis node. A run's lines (e.g. a profile's persistence) and a scenario's
+   * are concatenated, the scenario's last (so they win). @default []
+   */
   redisConfig: string[];
   /** Extra sentinel.conf lines for every sentinel. @default [] */
   sentinelConfig: string[];
@@ -64,6 +68,8 @@ export interface TopologyOptions {
    * @default 100
    */
   bootPingPeriodMs: number;
+  /** The configuration profile the run's settings came from (lib/profiles.ts), listed in the report's notes. */
+  profile?: ProfileName;
   /** Images; see lib/config.ts for the defaults and environment variables. */
   images: Images;
   /** Bound on the whole start (containers + readiness). @default 30000 */

@@ -6,6 +6,7 @@ import type { Scenario } from '../../lib/scenario/scenario.ts';
 import { authAcl } from './scenarios/auth-acl.ts';
 import { cascadingFailover } from './scenarios/cascading-failover.ts';
 import { fastReboot } from './scenarios/fast-reboot.ts';
+import { fastRebootAof } from './scenarios/fast-reboot-aof.ts';
 import { isolateMaster } from './scenarios/isolate-master.ts';
 import { killMaster } from './scenarios/kill-master.ts';
 import { killReplica } from './scenarios/kill-replica.ts';
@@ -57,6 +58,8 @@ export const factories: readonly (() => Scenario)[] = [
   replicaPartitioned,
   fastReboot,
   authAcl,
+  // --- persistence (tag persistence, extended): ---
+  fastRebootAof,
   // --- Redis's Sentinel test suite (tag sentinel-suite): built fresh like the rest ---
   ckquorum,
   absoluteQuorum,

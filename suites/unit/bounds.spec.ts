@@ -1,11 +1,14 @@
 /** The scenario bounds follow the configuration a result records: down-after and the SENTINEL DEBUG periods. */
 import { expect } from 'chai';
 import {
+  convergenceBoundMs,
   failoverBudgetMs,
+  liveTimings,
   inFlightLossBound,
   rateWindowRange,
   sdownLatestMs,
   sentinelPeriods,
+  type Timings,
   type TopologyFacts,
 } from '../../lib/scenario/bounds.ts';
 import { DEFAULT_WORKLOAD } from '../../lib/scenario/runner.ts';
@@ -39,5 +42,31 @@ describe('scenario bounds', () => {
     expect(2 * r.expected).to.be.above(r.max);
     expect(r.min).to.be.at.most(r.expected);
     expect(inFlightLossBound(DEFAULT_WORKLOAD)).to.equal(10 + 2);
+  });
+});
+
+describe('scenario bounds: the running topology and the convergence wait', () => {
+  const t = (o: { downAfterMs?: number; failoverTimeoutMs?: number; sentinelDebug?: Record<string, number>; notes?: string[] }): Timings => ({
+    downAfterMs: o.downAfterMs ?? 1500,
+    failoverTimeoutMs: o.failoverTimeoutMs ?? 6000,
+    notes: o.notes ?? [],
+    ...(o.sentinelDebug ? { sentinelDebug: o.sentinelDebug } : {}),
+  });
+
+  it('the recorded sentinelDebug wins over the notes; an empty one means Sentinel\'s own periods', () => {
+    const note = ['SENTINEL DEBUG info-period 1000 publish-period 500 (x)'];
+    expect(sentinelPeriods(t({ sentinelDebug: {}, notes: note }))).to.deep.equal({ pingMs: 1000, infoMs: 10_000, publishMs: 2000 });
+    expect(sentinelPeriods(t({ notes: note }))).to.deep.equal({ pingMs: 1000, infoMs: 1000, publishMs: 500 });
+  });
+
+  it("a running topology's options give the same bounds as the result it records", () => {
+    const live = liveTimings({ downAfterMs: 5000, failoverTimeoutMs: 60_000, sentinelDebug: {} });
+    expect(sdownLatestMs(live, 'silent')).to.equal(sdownLatestMs(t({ downAfterMs: 5000, failoverTimeoutMs: 60_000, sentinelDebug: {} }), 'silent'));
+    expect(sdownLatestMs(live, 'silent')).to.equal(5000 + 1000 + 100 + 200);
+  });
+
+  it('the convergence wait follows failover-timeout and the periods: 10.7 s for the suite, 84.2 s for production', () => {
+    expect(convergenceBoundMs(t({ sentinelDebug: { 'info-period': 1000, 'publish-period': 500 } }))).to.equal(10_700);
+    expect(convergenceBoundMs(t({ downAfterMs: 5000, failoverTimeoutMs: 60_000, sentinelDebug: {} }))).to.equal(84_200);
   });
 });

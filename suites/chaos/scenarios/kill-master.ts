@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { Kill } from '../../../lib/faults/kill.ts';
 import { DEFAULT_WORKLOAD } from '../../../lib/scenario/runner.ts';
-import { inFlightLossBound, writerProcesses } from '../../../lib/scenario/bounds.ts';
+import { convergenceBoundMs, inFlightLossBound, writerProcesses } from '../../../lib/scenario/bounds.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
 import { expectBoundedFailover, fault, healAfterSwitch, nodeOf, okWrites } from './support.ts';
 
@@ -26,7 +26,8 @@ export const killMaster = (): Scenario => {
     durationMs: 2500,
     failover: { expected: true },
     allowLoss: true,
-    convergence: { timeoutMs: 15_000 },
+    // The restarted old master is converted after 4 publish periods + an info period: the wait follows them.
+    convergence: { timeoutMs: (t) => convergenceBoundMs(t) },
     expect: (r, e) => {
       e.that('a replica was promoted', () => expect(nodeOf(e.figure('failover-timing', 'newMaster'))).to.be.oneOf(['redis-1', 'redis-2']));
       e.that('one failover, phases ordered', () => {

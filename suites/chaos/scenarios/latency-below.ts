@@ -1,7 +1,7 @@
 /** Latency below down-after on every link of the master → no failover (no false positive). */
 import { expect } from 'chai';
 import { Toxic } from '../../../lib/faults/toxic.ts';
-import { SCHEDULING_SLACK_MS, writerProcesses } from '../../../lib/scenario/bounds.ts';
+import { convergenceBoundMs, SCHEDULING_SLACK_MS, writerProcesses } from '../../../lib/scenario/bounds.ts';
 import { DEFAULT_WORKLOAD } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
 import { fault, okWrites } from './support.ts';
@@ -38,7 +38,7 @@ export const latencyBelow = (): Scenario => {
     ],
     durationMs: 2700,
     failover: { expected: false },
-    convergence: { timeoutMs: 10_000 },
+    convergence: { timeoutMs: (t) => convergenceBoundMs(t) },
     expect: (r, e) => {
       const slow = fault(r, 0);
       e.that('the slowest round trip stays under half of down-after (else this is latency-above)', () =>

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { ManualFailover } from '../../../lib/faults/manual-failover.ts';
 import {
+  convergenceBoundMs,
   demotionEarliestMs,
   ELECTED_AFTER_ODOWN_MS,
   inFlightLossBound,
@@ -45,7 +46,8 @@ export const manualFailover = (): Scenario => {
     expectedOutcomes: {
       'split-brain': { valid: false, why: 'the old master acknowledges Sentinel-routed writes after the promotion until demoted, by design' },
     },
-    convergence: { timeoutMs: 15_000 },
+    // The old master is demoted after 4 publish periods + an info period: the wait follows them.
+    convergence: { timeoutMs: (t) => convergenceBoundMs(t) },
     expect: (r, e) => {
       const cmd = fault(r, 0);
       e.that('a replica was promoted without any failure detection', () => {

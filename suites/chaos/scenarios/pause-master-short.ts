@@ -1,7 +1,8 @@
 /** Master paused shorter than down-after → no failover (no false positive). */
 import { expect } from 'chai';
 import { Pause } from '../../../lib/faults/pause.ts';
-import { SCHEDULING_SLACK_MS, sdownLatestMs } from '../../../lib/scenario/bounds.ts';
+import { now, sleep } from '../../../lib/clock.ts';
+import { convergenceBoundMs, liveTimings, SCHEDULING_SLACK_MS, sdownLatestMs } from '../../../lib/scenario/bounds.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
 import { fault, injectMs } from './support.ts';
 
@@ -23,10 +24,17 @@ export const pauseMasterShort = (): Scenario => {
       'A stall shorter than down-after is not a failure: no +sdown for the master, no failover. Writes stall for the ' +
       'pause (some time out on the client and are recorded unknown — they were still applied) and nothing is lost.',
     schedule: [{ at: 300, fault: new Pause('redis-0'), durationMs: PAUSE_MS }],
-    // Watch past the latest time a +sdown could come for a failure at the pause (asserted): about 3 s after it.
+    // Watch past the latest time a +sdown could come for a failure at the pause (asserted), whatever down-after
+    // and ping period the run uses: about 3 s after it with the suite's settings, 6.3 s with down-after 5000.
+    during: async (ctx) => {
+      const p = ctx.faults[0];
+      const inj = typeof p?.detail?.['injectMs'] === 'number' ? p.detail['injectMs'] : 0;
+      const until = (p?.start ?? ctx.scheduleStart) + sdownLatestMs(liveTimings(ctx.topology.options), 'silent', inj);
+      await sleep(Math.max(0, until - now()));
+    },
     durationMs: 3500,
     failover: { expected: false },
-    convergence: { timeoutMs: 10_000 },
+    convergence: { timeoutMs: (t) => convergenceBoundMs(t) },
     expect: (r, e) => {
       const pause = fault(r, 0);
       const t = r.topology;

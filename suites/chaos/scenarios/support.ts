@@ -17,6 +17,7 @@ import {
   sentinelWriteRate,
   writerProcesses,
   failoverBudgetMs,
+  liveTimings,
   ODOWN_AFTER_SDOWN_MS,
   PROMOTED_AFTER_SELECTED_MS,
   rateWindowRange,
@@ -162,10 +163,19 @@ export async function injectNow(ctx: RunContext, fault: Fault): Promise<FaultRec
 }
 
 /**
- * Wait until some sentinel has published +switch-master after `since` (bounded); the event's time, or undefined
- * if none came within `timeoutMs`.
+ * How long to wait for a failover on a running topology: twice the failover budget of its configuration (a slow
+ * silent failure), and never less than the 15 s the suite's scenarios were tuned with — so a run with a longer
+ * down-after or Sentinel's own periods (--profile production, a user's sentinel.conf) still waits for its switch.
  */
-export async function switchedSince(ctx: RunContext, since: number, timeoutMs = 15_000): Promise<number | undefined> {
+export function switchWaitMs(ctx: RunContext): number {
+  return Math.max(15_000, 2 * failoverBudgetMs(liveTimings(ctx.topology.options), 'silent'));
+}
+
+/**
+ * Wait until some sentinel has published +switch-master after `since` (bounded); the event's time, or undefined
+ * if none came within `timeoutMs` (default `switchWaitMs`).
+ */
+export async function switchedSince(ctx: RunContext, since: number, timeoutMs = switchWaitMs(ctx)): Promise<number | undefined> {
   return (await ctx.events.waitFor((e) => e.type === '+switch-master', timeoutMs, since))?.time;
 }
 
@@ -183,14 +193,14 @@ export interface HealAfterSwitchOptions {
 /**
  * A `during` hook that heals `fault` (e.g. restarts a killed master) shortly after the sentinels switched to a new
  * master — not at a fixed time, so a slow Docker call or a slow failover on a busy machine cannot make the node
- * return before the failover (which would turn the scenario into a fast reboot). Without a switch within 15 s it
+ * return before the failover (which would turn the scenario into a fast reboot). Without a switch within `switchWaitMs` it
  * heals anyway and the scenario's expectations report the missing failover.
  */
 export function healAfterSwitch(fault: Fault, opts: HealAfterSwitchOptions = {}): (ctx: RunContext) => Promise<void> {
   return async (ctx) => {
     const injected = ctx.faults.find((f) => f.name === fault.name)?.start ?? ctx.scheduleStart;
     const at = await switchedSince(ctx, injected);
-    if (at === undefined) ctx.progress(`no +switch-master within 15 s of ${fault.name}; healing it anyway`);
+    if (at === undefined) ctx.progress(`no +switch-master within ${switchWaitMs(ctx)} ms of ${fault.name}; healing it anyway`);
     await sleep(Math.max(0, (at ?? now()) + (opts.afterMs ?? 200) - now()));
     await healNow(ctx, fault);
     await sleep(opts.thenMs ?? 300);
