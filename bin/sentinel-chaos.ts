@@ -19,6 +19,13 @@ if (interrupted()) {
   process.exitCode = code;
   setTimeout(() => process.exit(code), 35_000);
 } else {
-  // Docker and Redis clients may keep sockets open; everything the run created has been removed by now.
-  process.exit(code);
+  // Docker and Redis clients may keep sockets open; everything the run created has been removed by now. Exit
+  // once stdout and stderr are flushed: on a pipe, process.exit() would cut off a long output (check --json).
+  process.exitCode = code;
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
 }
