@@ -8,47 +8,21 @@
  * (redis:7.0.15, valkey/valkey:9.0), which the harness pulls.
  */
 import { expect } from 'chai';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ComparisonReport } from '../../lib/compare/model.ts';
+import { command, leftovers, type CommandRun } from './fixtures/command.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'sentinel-chaos.ts');
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  pid: number;
-}
+type CliRun = CommandRun;
 
 function cli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGINT'), opts.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - start, pid: child.pid ?? -1 });
-    });
-  });
-}
-
-/** Containers and networks a given CLI process created (every one carries its pid as a label). */
-function leftovers(pid: number): string[] {
-  const filter = ['--filter', 'label=sentinel-chaos', '--filter', `label=sentinel-chaos.pid=${pid}`];
-  const containers = execFileSync('docker', ['ps', '-a', '-q', ...filter], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  const networks = execFileSync('docker', ['network', 'ls', '-q', ...filter], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  return [...containers.map((c) => `container ${c}`), ...networks.map((n) => `network ${n}`)];
+  return command(process.execPath, [BIN, ...args], { cwd: ROOT, ...opts });
 }
 
 function present(image: string): boolean {
