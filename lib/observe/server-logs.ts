@@ -7,11 +7,12 @@ import { parseLog } from './parse-log.ts';
 export async function collectLogs(t: StartedSentinelTopology, sinceMs: number): Promise<LogLine[]> {
   const client = await docker();
   const all = await Promise.all(
-    [...t.nodes.values()].map(async (n) => {
+    // A replaced node's earlier servers too (a rolling upgrade), under the same node name.
+    [...t.nodes.values()].flatMap((n) => [...(n.previous ?? []), n.container].map((container) => ({ name: n.spec.name, container }))).map(async ({ name, container }) => {
       try {
-        const c = client.container.dockerode.getContainer(n.container.getId());
+        const c = client.container.dockerode.getContainer(container.getId());
         const buf = (await c.logs({ stdout: true, stderr: true, follow: false, since: Math.floor(sinceMs / 1000) - 1 })) as unknown as Buffer;
-        return parseLog(n.spec.name, demux(buf));
+        return parseLog(name, demux(buf));
       } catch {
         return [];
       }

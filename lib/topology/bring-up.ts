@@ -19,9 +19,7 @@ import { createContainer, loopbackPorts, putFiles, startContainer, type ArchiveE
 import {
   clientPort,
   confPath,
-  DATA_DIR,
   linkProxyName,
-  nodeCommand,
   nodeDir,
   redisConf,
   sentinelConf,
@@ -31,6 +29,7 @@ import {
   type NodeSpec,
 } from './layout.ts';
 import { answers, pairs, poll, replicationUp, sentinelsReady, type ReadyTimings } from './ready.ts';
+import { createServerContainer } from './server-container.ts';
 import type { StartedSentinelTopology } from './started.ts';
 
 /** Bring-up timeline, ms from start(): NODE_DEBUG=sentinel-chaos-topology. */
@@ -152,20 +151,8 @@ export class BringUp {
   /** Create a node's server (not started) in its sidecar's network namespace, with the data volume mounted. */
   private async createServer(spec: NodeSpec, sidecar: ContainerHandle): Promise<ContainerHandle> {
     const o = this.t.options;
-    const image = spec.kind === 'redis' ? o.images.redis : o.images.sentinel;
     this.t.bringUpSignal.throwIfAborted();
-    const server = await createContainer({
-      name: `sc-${this.t.id}-${spec.name}`,
-      Image: image,
-      Cmd: nodeCommand(spec, image),
-      Labels: { ...this.t.labels, 'sentinel-chaos.role': spec.kind, 'sentinel-chaos.node': spec.name },
-      HostConfig: {
-        NetworkMode: `container:${sidecar.getId()}`,
-        Mounts: [{ Type: 'volume', Source: this.t.volume, Target: DATA_DIR }],
-      },
-    });
-    this.t.track(spec.name, 'server', server);
-    return server;
+    return await createServerContainer(this.t, spec, sidecar.getId(), spec.kind === 'redis' ? o.images.redis : o.images.sentinel);
   }
 
   /** Every node's directory (writable by any user: official images run as `redis`) and config file. */

@@ -204,6 +204,12 @@ export async function removeContainer(id: string): Promise<void> {
   }
 }
 
+/** Rename a container (frees its name for a replacement while it is kept for its logs). */
+export async function renameContainer(id: string, name: string): Promise<void> {
+  const client = await docker();
+  await client.container.dockerode.getContainer(id).rename({ name });
+}
+
 export type ContainerAction = 'kill' | 'start' | 'stop' | 'pause' | 'unpause';
 
 /** Act on a container from outside through the Docker API (kill = SIGKILL, not a signal sent inside). */

@@ -24,6 +24,8 @@ export interface StartedNode {
   toxiproxy: Toxiproxy;
   /** Direct (never faulted) address of the server on the host, for the harness's observers. */
   admin: { host: string; port: number };
+  /** Servers this node ran before it was replaced (replace.ts), oldest first: stopped, kept for their logs. */
+  previous?: NodeContainer[];
 }
 
 export class StartedSentinelTopology {
