@@ -20,4 +20,6 @@ export type { MasterWindow, SplitBrainOpts } from './split-brain.ts';
 export { checkCounters, checkSets, writeLoss } from './write-loss.ts';
 export type { OpRef, WriteLossOpts } from './write-loss.ts';
 export { replicaReads } from './replica-reads.ts';
+export { stepFigures, stepImpact } from './step-impact.ts';
+export type { StepBudget, StepFigures, StepImpactOpts } from './step-impact.ts';
 export type { ReplicaReadsOpts } from './replica-reads.ts';
