@@ -34,6 +34,8 @@ export interface Images {
   sentinel: string;
   /** Image for the toxiproxy sidecars. @default "ghcr.io/shopify/toxiproxy:2.12.0" (env SC_TOXIPROXY_IMAGE) */
   toxiproxy: string;
+  /** Image a rolling upgrade replaces the servers with (the rolling-upgrade scenario); absent = the same image (a rolling restart). */
+  upgrade?: string;
 }
 
 /**
@@ -150,6 +152,7 @@ export const CONFIG_KEYS = {
   redisImage: { file: 'redisImage', env: 'SC_REDIS_IMAGE', cli: 'redis-image', kind: 'image', help: `image of the redis nodes (default ${DEFAULT_IMAGES.redis})` },
   sentinelImage: { file: 'sentinelImage', env: 'SC_SENTINEL_IMAGE', cli: 'sentinel-image', kind: 'image', help: 'image of the sentinels (default: the redis image); a different one makes a mixed-version topology' },
   toxiproxyImage: { file: 'toxiproxyImage', env: 'SC_TOXIPROXY_IMAGE', cli: 'toxiproxy-image', kind: 'image', help: `image of the toxiproxy sidecars (default ${DEFAULT_IMAGES.toxiproxy})` },
+  upgradeImage: { file: 'upgradeImage', env: 'SC_UPGRADE_IMAGE', cli: 'upgrade-to', kind: 'image', help: 'rolling-upgrade scenario: the image every server is upgraded to, one node at a time (default: the same image, a rolling restart)' },
   scenarios: { file: 'scenarios', env: 'SC_SCENARIOS', cli: 'scenarios', kind: 'list', help: 'scenario ids or tags, comma-separated (default: every scenario without the extended tag; "all" for every one)' },
   seed: { file: 'seed', env: 'SC_SEED', cli: 'seed', kind: 'int', min: 0, help: 'seed for fault schedules (default: random, recorded in the report)' },
   reportDir: { file: 'reportDir', env: 'SC_REPORT_DIR', cli: 'report-dir', kind: 'string', help: 'report folder (default reports/<run id>)' },
@@ -396,6 +399,7 @@ export function mergeLayers(layers: { source: ConfigSource; layer: ConfigLayer }
       redis,
       sentinel: str('sentinelImage') ?? redis,
       toxiproxy: str('toxiproxyImage') ?? DEFAULT_IMAGES.toxiproxy,
+      ...(str('upgradeImage') ? { upgrade: str('upgradeImage') as string } : {}),
     },
     scenarios: list('scenarios'),
     seed: num('seed'),

@@ -174,7 +174,7 @@ async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progr
   const startedAt = new Date().toISOString();
   const runs = specs.map((v, i) => {
     const label = labels[i] ?? `variant-${i + 1}`;
-    const images: Images = { redis: v.redisImage, sentinel: v.sentinelImage, toxiproxy: cfg.images.toxiproxy };
+    const images: Images = { redis: v.redisImage, sentinel: v.sentinelImage, toxiproxy: cfg.images.toxiproxy, ...(cfg.images.upgrade ? { upgrade: cfg.images.upgrade } : {}) };
     return { label, images, run: new ChaosRun(suiteSettingsFrom(cfg, { runId: `${id}-${label}`, seed, reportDir: path.join(dir, label), images, ...(v.client ? { client: v.client } : {}) }), progress) };
   });
   progress(`compare ${id}: ${scenarios.length} scenario(s) × ${runs.length} variants (${labels.join(' vs ')}) × ${repeat} trial(s), seed ${seed}; baseline ${labels[0]}`);

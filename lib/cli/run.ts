@@ -39,6 +39,7 @@ export function imageNeeds(c: HarnessConfig): ImageNeed[] {
       option: c.sources.sentinelImage === 'default' ? '--redis-image' : '--sentinel-image',
     },
     { image: c.images.toxiproxy, role: 'toxiproxy sidecars', source: describeSource('toxiproxyImage', c.sources.toxiproxyImage), option: '--toxiproxy-image' },
+    ...(c.images.upgrade ? [{ image: c.images.upgrade, role: 'rolling upgrade target', source: describeSource('upgradeImage', c.sources.upgradeImage), option: '--upgrade-to' }] : []),
   ];
 }
 

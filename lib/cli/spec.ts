@@ -96,6 +96,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       setting('redisImage'),
       setting('sentinelImage'),
       setting('toxiproxyImage'),
+      setting('upgradeImage'),
       ...SCENARIO_SETTINGS,
       setting('client', 'client library of the workload: ioredis (default), redis-py, or cmd:<adapter command> (docs/client-protocol.md)'),
       ...SCENARIOS_FROM,
