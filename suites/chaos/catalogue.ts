@@ -31,6 +31,7 @@ import { sentinelCutFromPeers } from './scenarios/sentinel-cut-from-peers.ts';
 import { replicationCut } from './scenarios/replication-cut.ts';
 import { sentinelMasterOneway } from './scenarios/sentinel-master-oneway.ts';
 import { sentinelTilt } from './scenarios/sentinel-tilt.ts';
+import { rollingUpgrade } from './scenarios/rolling-upgrade.ts';
 import { sentinelReload } from './scenarios/sentinel-reload.ts';
 import { debugSleepMaster } from './scenarios/debug-sleep-master.ts';
 import { replicaUnannounced } from './scenarios/replica-unannounced.ts';
@@ -73,6 +74,8 @@ export const factories: readonly (() => Scenario)[] = [
   debugSleepMaster,
   replicaUnannounced,
   sentinelWipedRejoin,
+  // --- upgrades (tag upgrade, extended): --upgrade-to IMAGE, default a rolling restart ---
+  rollingUpgrade,
 ];
 
 /** A fresh copy of every scenario, in catalogue order. */

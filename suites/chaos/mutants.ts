@@ -220,6 +220,13 @@ export const mutants: readonly Mutant[] = [
     why: 'the sentinels really use twice the recorded down-after: sentinel-0\'s +sdown comes later than down-after + 3 ticks, or not at all within the cut',
     patch: (s, b) => downAfter(s, b, 2),
   },
+  {
+    id: 'rolling-upgrade/min-replicas-2',
+    scenario: 'rolling-upgrade',
+    why:
+      'min-replicas-to-write 2 (every replica) and a 5 s diskless-sync delay (Redis 7.0\'s default): the master refuses writes (NOREPLICAS) while a replacement needs a full sync — the demoted old master, replaced before its delayed sync ran — so that step stalls writes for longer than a command timeout (step-impact). (Replaced replicas resume by partial resync from the RDB they saved at shutdown and cost nothing.)',
+    patch: (s) => redisLines(s, 'min-replicas-to-write 2', 'min-replicas-max-lag 10', 'repl-diskless-sync yes', 'repl-diskless-sync-delay 5'),
+  },
 ];
 
 /**
