@@ -31,6 +31,7 @@ const PLACEHOLDER: Partial<Record<ConfigKey, string>> = {
   redisImage: 'IMAGE',
   sentinelImage: 'IMAGE',
   toxiproxyImage: 'IMAGE',
+  upgradeImage: 'IMAGE',
   scenarios: 'IDS',
   seed: 'N',
   reportDir: 'DIR',
