@@ -1,5 +1,5 @@
 /**
- * The whole engine on real containers (issue 3, done-when): kill -9 of the master under a Sentinel-routed
+ * The whole engine on real containers: kill -9 of the master under a Sentinel-routed
  * write load, run by the scenario runner, judged by the checkers from the recorded history.
  *
  * - a replica was elected and promoted, once; the phases are ordered;
