@@ -10,7 +10,7 @@
 # The dependency walk follows only shared-library packages (lib*, lua-*); the loader then decides
 # which of their files enter the image. glibc 2.31 resolves host names through libnss_files and
 # libnss_dns, which it loads at run time (no ldd line names them), so those go in too: the harness
-# points replicas and sentinels at host names.
+# points replicas and sentinels at host names. Likewise Lua's cjson and bit modules (see below).
 #
 # In Debian the redis-server file is a link to redis-check-rdb (redis-tools); the binary picks its
 # mode from the name it is called by, so the image copies it as redis-server and links
@@ -94,6 +94,10 @@ ctx="$work/ctx"
 new_root "$ctx" "$server" "$cli"
 # Only files inside the stage: the loader line may name the host's path.
 grep -oE "$stage/[^ ]+" "$libs" | grep -v -e "/usr/bin/" | copy_libs "$ctx" "$stage"
+# Debian's redis loads Lua's cjson and bit modules with require() when it starts (its scripting
+# engine then has them, as upstream's built-in ones), from Lua 5.1's C module directory: no ldd
+# line names them either.
+find "$stage" -path '*/lua/5.1/*.so' | copy_libs "$ctx" "$stage"
 # The loader itself under the name the binaries ask for.
 mkdir -p "$ctx/root$(dirname "$interp")"
 rm -f "$ctx/root$interp"; cp "$loader" "$ctx/root$interp"
