@@ -220,6 +220,13 @@ export const mutants: readonly Mutant[] = [
     why: 'the sentinels really use twice the recorded down-after: sentinel-0\'s +sdown comes later than down-after + 3 ticks, or not at all within the cut',
     patch: (s, b) => downAfter(s, b, 2),
   },
+  // reboot-loading (tag extended): the control without the option, as its mutant.
+  {
+    id: 'reboot-loading/no-reboot-period',
+    scenario: 'reboot-loading',
+    why: 'master-reboot-down-after-period 0 (the default): a -LOADING reply counts as a reply, so the loading master is never +sdown and not failed over',
+    patch: (s, b) => sentinelLine(s, `sentinel master-reboot-down-after-period ${b.masterName} 0`),
+  },
 ];
 
 /**
