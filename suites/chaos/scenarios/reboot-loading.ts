@@ -212,12 +212,13 @@ export const rebootLoading = (): Scenario => {
       const restarted = k.end ?? Infinity;
       const begin = firstLog(h, 'redis-0', LOAD_BEGIN, k.start) ?? NaN;
       const end = loadEnd(h) ?? NaN;
-      const sw = k.start + e.num('failover-timing', 'switchFirst');
+      // Read inside each expectation: without a switch, e.num throws there, and only that expectation fails.
+      const sw = (): number => k.start + e.num('failover-timing', 'switchFirst');
       // Caught by: no dataset to load (no SAVE, or a fast load): the master answers PONG before the period is over.
       e.that('the restarted master loaded its dataset from disk, and was still loading at the switch', () => {
         expect(begin, 'load begin (log)').to.be.above(k.start);
         expect(end, 'load end (log)').to.be.above(begin);
-        expect(sw, 'first +switch-master').to.be.below(end);
+        expect(sw(), 'first +switch-master').to.be.below(end);
       });
       const seenLatest = rebootSeenLatestMs(r.topology);
       const latest = rebootSdownLatestMs(period);
@@ -249,7 +250,7 @@ export const rebootLoading = (): Scenario => {
       });
       // Caught by: a master that serves writes while loading.
       e.that('no write was acknowledged between the kill and the switch (the loading master refuses them)', () =>
-        expect(okWrites(r, (o) => o.complete > k.start && o.complete < sw)).to.have.length(0),
+        expect(okWrites(r, (o) => o.complete > k.start && o.complete < sw())).to.have.length(0),
       );
       // ioredis's ready check holds a client on a loading server (INFO loading:1, retried after min(loading_eta, 10 s))
       // without asking Sentinel again, and ioredis's failoverDetector is off in this workload: its writes resume only
