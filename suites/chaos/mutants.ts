@@ -220,12 +220,18 @@ export const mutants: readonly Mutant[] = [
     why: 'the sentinels really use twice the recorded down-after: sentinel-0\'s +sdown comes later than down-after + 3 ticks, or not at all within the cut',
     patch: (s, b) => downAfter(s, b, 2),
   },
-  // reboot-loading (tag extended): the control without the option, as its mutant.
+  // reboot-loading and its control reboot-loading-no-period (tag extended): each run as the other.
   {
     id: 'reboot-loading/no-reboot-period',
     scenario: 'reboot-loading',
     why: 'master-reboot-down-after-period 0 (the default): a -LOADING reply counts as a reply, so the loading master is never +sdown and not failed over',
     patch: (s, b) => sentinelLine(s, `sentinel master-reboot-down-after-period ${b.masterName} 0`),
+  },
+  {
+    id: 'reboot-loading-no-period/reboot-period-set',
+    scenario: 'reboot-loading-no-period',
+    why: 'master-reboot-down-after-period 2 x down-after: the loading master is +sdown that long after the +reboot and failed over',
+    patch: (s, b) => sentinelLine(s, `sentinel master-reboot-down-after-period ${b.masterName} ${2 * b.downAfterMs}`),
   },
 ];
 
