@@ -35,8 +35,13 @@ export const KEY_LOAD_DELAY_US = 1000;
 /** Size of each filler value (bytes): DEBUG POPULATE <n> filler <size>. */
 const FILLER_VALUE_BYTES = 100;
 
-/** The redis.conf lines of the long load (every node; the replicas' key-load-delay is set to 0 at run time). */
+/**
+ * The redis.conf lines of the long load (every node; the replicas' key-load-delay is set to 0 at run time). AOF off,
+ * also under a profile that turns it on (the scenario's lines come last): with an AOF the restart would load the AOF,
+ * which never saw the filler (DEBUG POPULATE is not propagated), instead of the dump.rdb the setup SAVEd.
+ */
 export const LOADING_REDIS_CONFIG: readonly string[] = [
+  'appendonly no',
   'enable-debug-command yes',
   `key-load-delay ${KEY_LOAD_DELAY_US}`,
   'loading-process-events-interval-bytes 1024',
