@@ -77,7 +77,8 @@ export const rebootLoading = (): Scenario => {
       'whose ready check waits on the loading master without asking Sentinel again, fail until it has loaded. At most the ' +
       'writes in flight at the kill are lost. Between the end of the load and the demotion the old master is a master ' +
       'again; min-replicas-to-write 1 makes it refuse writes then (it has no replica). Without it, the clients that ' +
-      'waited on it may get writes acknowledged there and lost — how many depends on timing (78 in one run, none in another).',
+      'waited on it may get writes acknowledged there and lost: 78 in one run; how many depends on when their ready check ' +
+      "passes and on Sentinel's next INFO (up to one info period after the load, sometimes a few ms).",
     topology: {
       masterName: MASTER_NAME,
       downAfterMs: downAfter,
