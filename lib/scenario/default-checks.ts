@@ -32,7 +32,6 @@ export function lastSwitch(h: History): number | undefined {
 /** The standard checks: failover timing from the measured step, reattachment after heal, loss, split brain. */
 export function defaultChecks(ctx: CheckContext): BoundCheck[] {
   const s = ctx.scenario;
-  const boundMs = reattachBoundMs({ failoverTimeoutMs: ctx.topology.failoverTimeoutMs, sentinelDebug: ctx.topology.sentinelDebug });
   return [
     withOpts(failoverTiming, {
       faultStart: ctx.faultStart,
@@ -40,20 +39,31 @@ export function defaultChecks(ctx: CheckContext): BoundCheck[] {
       expectFailover: s.failover.expected,
       ...(s.failover.budgetMs !== undefined ? { budgetMs: s.failover.budgetMs } : {}),
     }),
-    withOpts(reattach, (h: History) => {
-      const master = h.final.node;
-      const nodes = h.nodes.filter((n) => n.kind === 'redis' && n.name !== master).map((n) => n.name);
-      // The final poll round reads the nodes a few ms apart while the sentinels keep PUBLISHing hello messages
-      // (~190 bytes each, several a second) through the master: a replica read just before one lands "trails".
-      // The bound counts from the heal, or from the last switch when that came later (a replica cannot follow
-      // a master that does not exist yet).
-      const from = Math.max(ctx.healAt, lastSwitch(h) ?? -Infinity);
-      // Runners that record healedAt also let the poller look once after convergence, before the final read.
-      const seenBy = h.healedAt !== undefined ? { seenBy: h.final.time } : {};
-      return { nodes, since: ctx.healAt, maxLagBytes: REATTACH_MAX_LAG_BYTES, bound: { ms: boundMs, from }, ...seenBy, ...(master ? { master } : {}) };
-    }),
+    reattachCheck(ctx),
     withOpts(writeLoss, { allowLoss: s.allowLoss ?? false }),
     withOpts(splitBrain, {}),
     ...((s.workload ?? DEFAULT_WORKLOAD).workers.some((w) => w.f === 'read') ? [withOpts(replicaReads, {})] : []),
   ];
+}
+
+/**
+ * The standard reattachment check: every redis node but the final master replicates from it, caught up, within
+ * Sentinel's reattachment bound counted from the heal or the last switch, whichever came later — or from
+ * `from(history)` when that is later still (a node that cannot be repointed before some event of the run, e.g. an
+ * old master that refuses REPLICAOF until it has loaded its dataset).
+ */
+export function reattachCheck(ctx: CheckContext, from?: (h: History) => number): BoundCheck {
+  const boundMs = reattachBoundMs({ failoverTimeoutMs: ctx.topology.failoverTimeoutMs, sentinelDebug: ctx.topology.sentinelDebug });
+  return withOpts(reattach, (h: History) => {
+    const master = h.final.node;
+    const nodes = h.nodes.filter((n) => n.kind === 'redis' && n.name !== master).map((n) => n.name);
+    // The final poll round reads the nodes a few ms apart while the sentinels keep PUBLISHing hello messages
+    // (~190 bytes each, several a second) through the master: a replica read just before one lands "trails".
+    // The bound counts from the heal, or from the last switch when that came later (a replica cannot follow
+    // a master that does not exist yet).
+    const since = Math.max(ctx.healAt, lastSwitch(h) ?? -Infinity, from?.(h) ?? -Infinity);
+    // Runners that record healedAt also let the poller look once after convergence, before the final read.
+    const seenBy = h.healedAt !== undefined ? { seenBy: h.final.time } : {};
+    return { nodes, since: ctx.healAt, maxLagBytes: REATTACH_MAX_LAG_BYTES, bound: { ms: boundMs, from: since }, ...seenBy, ...(master ? { master } : {}) };
+  });
 }

@@ -7,6 +7,8 @@ import { authAcl } from './scenarios/auth-acl.ts';
 import { cascadingFailover } from './scenarios/cascading-failover.ts';
 import { fastReboot } from './scenarios/fast-reboot.ts';
 import { fastRebootAof } from './scenarios/fast-reboot-aof.ts';
+import { rebootLoading } from './scenarios/reboot-loading.ts';
+import { rebootLoadingNoPeriod } from './scenarios/reboot-loading-no-period.ts';
 import { isolateMaster } from './scenarios/isolate-master.ts';
 import { killMaster } from './scenarios/kill-master.ts';
 import { killReplica } from './scenarios/kill-replica.ts';
@@ -61,6 +63,8 @@ export const factories: readonly (() => Scenario)[] = [
   authAcl,
   // --- persistence (tag persistence, extended): ---
   fastRebootAof,
+  rebootLoading,
+  rebootLoadingNoPeriod,
   // --- Redis's Sentinel test suite (tag sentinel-suite): built fresh like the rest ---
   ckquorum,
   absoluteQuorum,

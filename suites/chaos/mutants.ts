@@ -227,6 +227,19 @@ export const mutants: readonly Mutant[] = [
       'min-replicas-to-write 2 (every replica) and a 5 s diskless-sync delay (Redis 7.0\'s default): the master refuses writes (NOREPLICAS) while a replacement needs a full sync — the demoted old master, replaced before its delayed sync ran — so that step stalls writes for longer than a command timeout (step-impact). (Replaced replicas resume by partial resync from the RDB they saved at shutdown and cost nothing.)',
     patch: (s) => redisLines(s, 'min-replicas-to-write 2', 'min-replicas-max-lag 10', 'repl-diskless-sync yes', 'repl-diskless-sync-delay 5'),
   },
+  // reboot-loading and its control reboot-loading-no-period (tag extended): each run as the other.
+  {
+    id: 'reboot-loading/no-reboot-period',
+    scenario: 'reboot-loading',
+    why: 'master-reboot-down-after-period 0 (the default): a -LOADING reply counts as a reply, so the loading master is never +sdown and not failed over',
+    patch: (s, b) => sentinelLine(s, `sentinel master-reboot-down-after-period ${b.masterName} 0`),
+  },
+  {
+    id: 'reboot-loading-no-period/reboot-period-set',
+    scenario: 'reboot-loading-no-period',
+    why: 'master-reboot-down-after-period 2 x down-after: the loading master is +sdown that long after the +reboot and failed over',
+    patch: (s, b) => sentinelLine(s, `sentinel master-reboot-down-after-period ${b.masterName} ${2 * b.downAfterMs}`),
+  },
 ];
 
 /**

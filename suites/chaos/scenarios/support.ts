@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { BoundCheck } from '../../../lib/checks/index.ts';
 import { now, sleep } from '../../../lib/clock.ts';
 import type { Fault } from '../../../lib/faults/fault.ts';
+import type { StartedSentinelTopology } from '../../../lib/topology/topology.ts';
 import type { CheckResult, FaultRecord, Figure, Op, ScenarioResult, SentinelEvent } from '../../../lib/model.ts';
 import { healRecorded, injectRecorded } from '../../../lib/scenario/record-fault.ts';
 import {
@@ -343,5 +344,36 @@ export function pinnedWritesCheck(node: string, want: PinnedExpectation, faultIn
       }
       return { valid, figures, notes };
     },
+  };
+}
+
+/**
+ * `fault` preceded by `setup` (e.g. filling the master with a dataset to load at its restart). The recorder calls
+ * `prepare` before it takes the fault's start time (lib/scenario/record-fault.ts), so the setup runs when the step
+ * is due but is not counted in any phase measured from the fault; name, targets and detail are the fault's own.
+ */
+export function withSetup(fault: Fault, setup: (t: StartedSentinelTopology) => Promise<void>): Fault {
+  return {
+    get name() {
+      return fault.name;
+    },
+    get kind() {
+      return fault.kind;
+    },
+    get colour() {
+      return fault.colour;
+    },
+    get targets() {
+      return fault.targets;
+    },
+    get detail() {
+      return fault.detail;
+    },
+    prepare: async (t) => {
+      await setup(t);
+      await fault.prepare?.(t);
+    },
+    inject: (t) => fault.inject(t),
+    heal: (t) => fault.heal(t),
   };
 }
