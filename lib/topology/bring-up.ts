@@ -30,6 +30,7 @@ import {
   TOXIPROXY_API_PORT,
   type NodeSpec,
 } from './layout.ts';
+import { has } from './features.ts';
 import { answers, pairs, poll, replicationUp, sentinelsReady, type ReadyTimings } from './ready.ts';
 import type { StartedSentinelTopology } from './started.ts';
 
@@ -172,7 +173,7 @@ export class BringUp {
   private dataFiles(): ArchiveEntry[] {
     return this.t.specs.flatMap((spec) => [
       { path: nodeDir(spec), mode: 0o777 },
-      { path: confPath(spec), mode: 0o666, content: spec.kind === 'redis' ? redisConf(spec, this.t.specs, this.t.options) : sentinelConf(spec, this.t.specs, this.t.options) },
+      { path: confPath(spec), mode: 0o666, content: spec.kind === 'redis' ? redisConf(spec, this.t.specs, this.t.options, this.t.versions) : sentinelConf(spec, this.t.specs, this.t.options, this.t.versions) },
     ]);
   }
 
@@ -215,7 +216,8 @@ export class BringUp {
   private async bootSentinel(name: string): Promise<void> {
     const o = this.t.options;
     const boot = o.bootPingPeriodMs;
-    if (boot > 0) {
+    // Without SENTINEL DEBUG (< 7.0) a sentinel keeps its own periods (and `sentinelDebug` was emptied: topology.ts).
+    if (boot > 0 && (!this.t.versions.sentinel || has(this.t.versions.sentinel, 'sentinel-debug'))) {
       try {
         const current = pairs(await this.t.adminCall(name, 'SENTINEL', 'DEBUG'));
         const was = Number(current['ping-period'] ?? current['PING-PERIOD']);

@@ -5,16 +5,23 @@
  * private Docker network per topology. See layout.ts for the link design and bring-up.ts for the order
  * in which the containers start. `start()` returns when the topology is ready.
  *
+ * The server versions are asked first (version.ts, cached per image): the configs, the admin commands and
+ * the announced addresses follow what each version can do (features.ts, adaptToVersions below).
+ *
  * The handle's types are re-exported here: code imports everything topology-related from this file.
  */
 import { randomBytes } from 'node:crypto';
 import { now } from '../clock.ts';
+import { ConfigError } from '../config.ts';
 import { BringUp } from './bring-up.ts';
 import { createNetwork, createVolume, ensureImage, LABEL, LABEL_PID, LABEL_TOPOLOGY, removeNetwork, removeVolume } from './docker.ts';
+import { describeVersion, has, missingReason, type ServerVersion } from './features.ts';
+import { announcesByName, LOOPBACK_ANNOUNCE, type ServerVersions } from './layout.ts';
 import { defaultTopologyOptions, validateTopologyOptions, type TopologyOptions } from './options.ts';
 import { chooseReaper } from './reaper.ts';
 import { register } from './registry.ts';
 import { StartedSentinelTopology } from './started.ts';
+import { probeServers } from './version.ts';
 
 export { StartedSentinelTopology, type NodeContainer, type StartedNode } from './started.ts';
 
@@ -54,13 +61,13 @@ export class SentinelTopology {
     const id = randomBytes(4).toString('hex');
     const t0 = now();
     const progress = this.progress;
-    const images = [...new Set([o.images.redis, o.images.sentinel, o.images.toxiproxy])];
     // Ryuk's session label where Ryuk runs (reaper.ts); the harness's own labels always.
     const reaper = await chooseReaper();
     const labels = { ...o.labels, ...reaper.labels, [LABEL]: 'true', [LABEL_TOPOLOGY]: id, [LABEL_PID]: String(process.pid) };
     const name = `sentinel-chaos-${id}`;
     // The network and the data volume are created while the images are checked; a failure removes them again.
-    const made = await Promise.allSettled([createNetwork(name, labels), createVolume(name, labels), Promise.all(images.map(ensureImage))]);
+    const versions = Promise.all([ensureImage(o.images.toxiproxy), probeServers(o.images)]).then(([, v]) => [v.redis, v.sentinel]);
+    const made = await Promise.allSettled([createNetwork(name, labels), createVolume(name, labels), versions]);
     const failed = made.find((r) => r.status === 'rejected');
     if (failed) {
       const [network, volume] = made;
@@ -69,7 +76,16 @@ export class SentinelTopology {
       throw failed.reason;
     }
     const networkId = (made[0] as PromiseFulfilledResult<string>).value;
-    const started = new StartedSentinelTopology(id, o, { networkId, volume: name }, labels);
+    const [redis, sentinel] = (made[2] as PromiseFulfilledResult<[ServerVersion, ServerVersion]>).value;
+    let notes: string[];
+    try {
+      notes = adaptToVersions(o, { redis, sentinel });
+    } catch (err) {
+      await removeNetwork(networkId).catch(() => {});
+      await removeVolume(name).catch(() => {});
+      throw err;
+    }
+    const started = new StartedSentinelTopology(id, o, { networkId, volume: name }, labels, { redis, sentinel, notes });
     register(started);
     try {
       progress(`topology ${id}: starting ${started.specs.length} nodes and ${started.specs.length} sidecars (${reaper.describe})`);
@@ -85,3 +101,25 @@ export class SentinelTopology {
   }
 }
 
+/**
+ * Fit the options to the servers' versions (in place, so the started topology's options are the settings in
+ * force), and say in notes what differs from a current server. What a version cannot do at all is a ConfigError.
+ */
+export function adaptToVersions(o: TopologyOptions, v: Required<ServerVersions>): string[] {
+  if (o.auth?.acl && !has(v.redis, 'acl')) {
+    throw new ConfigError(`auth.acl: ${missingReason(v.redis, 'acl')}. Fix: use auth without acl (requirepass) or a Redis >= 6.0 image`);
+  }
+  if (o.auth?.acl && !has(v.sentinel, 'acl')) {
+    throw new ConfigError(`auth.acl: sentinel auth-user ${missingReason(v.sentinel, 'acl')}. Fix: use auth without acl or a Redis >= 6.0 sentinel image`);
+  }
+  const notes: string[] = [];
+  if (!has(v.sentinel, 'sentinel-debug')) {
+    // Sentinel keeps its own periods: the bounds (bounds.ts sentinelPeriods) then use the defaults, from the recorded {}.
+    o.sentinelDebug = {};
+    notes.push(`sentinelPeriods: default (SENTINEL DEBUG unavailable before 7.0; sentinels are ${describeVersion(v.sentinel)})`);
+  }
+  if (!announcesByName(v)) {
+    notes.push(`addresses announced as ${LOOPBACK_ANNOUNCE}:<node's port> (Sentinel < 6.2 keeps no hostnames), each still through the connecting node's own proxy`);
+  }
+  return notes;
+}
