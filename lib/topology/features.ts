@@ -11,6 +11,8 @@
  *   `SENTINEL CONFIG SET`, `SENTINEL MYID`, `replica-announced`: 6.2. Before, sentinels authenticate to each other with their own
  *   requirepass, and an announced address is used as an IP.
  * - `SENTINEL DEBUG` (Sentinel's internal periods), `sentinel master-reboot-down-after-period`: 7.0.
+ * - HELLO AUTH for an ACL user: 6.2. 6.0 checks HELLO against the connection's current user (default, off with ACL
+ *   users) and answers NOPERM, and ioredis 6 opens every connection with HELLO 3 AUTH: clients speak RESP2 there.
  * `replicaof` / `replica-announce-ip` / `replica-priority` / `SENTINEL REPLICAS` are all there from 5.0 on.
  * Valkey forked from Redis 7.2.4 and keeps all of these: it is treated as Redis 7.2 here.
  */
@@ -33,6 +35,7 @@ export const FEATURES = {
   'sentinel-config-set': { since: '6.2', what: 'SENTINEL CONFIG SET' },
   'replica-announced': { since: '6.2', what: 'replica-announced' },
   'sentinel-myid': { since: '6.2', what: 'SENTINEL MYID' },
+  'hello-acl': { since: '6.2', what: 'HELLO AUTH as an ACL user while the default user is off' },
   'sentinel-debug': { since: '7.0', what: 'SENTINEL DEBUG (Sentinel internal periods)' },
   'master-reboot-down-after-period': { since: '7.0', what: 'sentinel master-reboot-down-after-period' },
 } as const;

@@ -7,7 +7,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import { sleep, waitFor } from '../clock.ts';
 import { cleanup, containerAction, LABEL_TOPOLOGY, removeContainer, removeNetwork, removeVolume, type ContainerAction, type ContainerHandle } from './docker.ts';
-import { describeVersion } from './features.ts';
+import { describeVersion, has } from './features.ts';
 import { announcesByName, clientPort, nodeSpecs, type NodeSpec, type ServerVersions } from './layout.ts';
 import type { TopologyOptions } from './options.ts';
 import type { ReadyTimings } from './ready.ts';
@@ -120,11 +120,17 @@ export class StartedSentinelTopology {
   }
 
   /** Auth options for the harness's own connections to a node (never logged). */
-  private authFor(kind: NodeSpec['kind']): Pick<RedisOptions, 'username' | 'password'> {
+  private authFor(kind: NodeSpec['kind']): Pick<RedisOptions, 'username' | 'password' | 'protocol'> {
     const auth = this.options.auth;
     if (!auth) return {};
     if (kind === 'sentinel' || !auth.acl) return { password: auth.password };
-    return { username: 'app', password: auth.password };
+    return { username: 'app', password: auth.password, ...this.protocol() };
+  }
+
+  /** RESP2 where HELLO cannot authenticate an ACL user (Redis 6.0: features.ts 'hello-acl'); else ioredis' default. */
+  private protocol(): Pick<RedisOptions, 'protocol'> {
+    const v = this.versions.redis;
+    return this.options.auth?.acl && v && !has(v, 'hello-acl') ? { protocol: 2 } : {};
   }
 
   /**
@@ -179,6 +185,7 @@ export class StartedSentinelTopology {
       natMap,
       updateSentinels: false,
       ...(auth ? { sentinelPassword: auth.password, password: auth.password, ...(auth.acl ? { username: 'app' } : {}) } : {}),
+      ...this.protocol(),
       ...extra,
     };
   }

@@ -118,6 +118,9 @@ export function adaptToVersions(o: TopologyOptions, v: Required<ServerVersions>)
     o.sentinelDebug = {};
     notes.push(`sentinelPeriods: default (SENTINEL DEBUG unavailable before 7.0; sentinels are ${describeVersion(v.sentinel)})`);
   }
+  if (o.auth?.acl && !has(v.redis, 'hello-acl')) {
+    notes.push(`clients speak RESP2: ${missingReason(v.redis, 'hello-acl')} (NOPERM), and ioredis opens with HELLO 3`);
+  }
   if (!announcesByName(v)) {
     notes.push(`addresses announced as ${LOOPBACK_ANNOUNCE}:<node's port> (Sentinel < 6.2 keeps no hostnames), each still through the connecting node's own proxy`);
   }

@@ -60,7 +60,7 @@ describe('server versions', function () {
     const table: [ServerVersion, Feature[]][] = [
       [REDIS_5, []],
       [REDIS_60, ['acl']],
-      [REDIS_62, ['acl', 'acl-pubsub', 'sentinel-hostnames', 'sentinel-user', 'sentinel-config-set', 'replica-announced', 'sentinel-myid']],
+      [REDIS_62, ['acl', 'acl-pubsub', 'sentinel-hostnames', 'sentinel-user', 'sentinel-config-set', 'replica-announced', 'sentinel-myid', 'hello-acl']],
       [REDIS_70, Object.keys(FEATURES) as Feature[]],
       // Valkey is a fork of Redis 7.2: everything.
       [VALKEY_9, Object.keys(FEATURES) as Feature[]],
