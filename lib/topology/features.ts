@@ -10,7 +10,8 @@
  * - `sentinel resolve-hostnames` / `announce-hostnames`, `sentinel sentinel-user` / `sentinel-pass`,
  *   `SENTINEL CONFIG SET`, `SENTINEL MYID`, `replica-announced`: 6.2. Before, sentinels authenticate to each other with their own
  *   requirepass, and an announced address is used as an IP.
- * - `SENTINEL DEBUG` (Sentinel's internal periods), `sentinel master-reboot-down-after-period`: 7.0.
+ * - `SENTINEL DEBUG` (Sentinel's internal periods), `sentinel master-reboot-down-after-period`, and
+ *   `enable-debug-command` (before 7.0 DEBUG is always allowed, so the line is left out there): 7.0.
  * - HELLO AUTH for an ACL user: 6.2. 6.0 checks HELLO against the connection's current user (default, off with ACL
  *   users) and answers NOPERM, and ioredis 6 opens every connection with HELLO 3 AUTH: clients speak RESP2 there.
  * `replicaof` / `replica-announce-ip` / `replica-priority` / `SENTINEL REPLICAS` are all there from 5.0 on.
@@ -38,6 +39,7 @@ export const FEATURES = {
   'hello-acl': { since: '6.2', what: 'HELLO AUTH as an ACL user while the default user is off' },
   'sentinel-debug': { since: '7.0', what: 'SENTINEL DEBUG (Sentinel internal periods)' },
   'master-reboot-down-after-period': { since: '7.0', what: 'sentinel master-reboot-down-after-period' },
+  'enable-debug-command': { since: '7.0', what: 'enable-debug-command (DEBUG is always allowed before 7.0)' },
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -67,6 +69,31 @@ export function describeVersion(v: ServerVersion): string {
 /** The Redis version whose features a server has: Valkey (a fork of Redis 7.2.4) counts as Redis 7.2. */
 function redisLevel(v: ServerVersion): [number, number] {
   return v.product === 'valkey' ? [7, 2] : [v.major, v.minor];
+}
+
+/**
+ * Config directives that exist only from some version on, by their first word (redis.conf) or by the word after
+ * `sentinel` (sentinel.conf): a server that does not know one refuses to start, so the topology refuses the line first.
+ */
+export const REDIS_DIRECTIVES: Readonly<Record<string, Feature>> = {
+  user: 'acl',
+  masteruser: 'acl',
+  'replica-announced': 'replica-announced',
+  'enable-debug-command': 'enable-debug-command',
+};
+export const SENTINEL_DIRECTIVES: Readonly<Record<string, Feature>> = {
+  'resolve-hostnames': 'sentinel-hostnames',
+  'announce-hostnames': 'sentinel-hostnames',
+  'sentinel-user': 'sentinel-user',
+  'sentinel-pass': 'sentinel-user',
+  'auth-user': 'acl',
+  'master-reboot-down-after-period': 'master-reboot-down-after-period',
+};
+
+/** The feature a config line needs, if it is one of the directives above. */
+export function lineNeeds(kind: 'redis' | 'sentinel', line: string): Feature | undefined {
+  const [first = '', second = ''] = line.trim().toLowerCase().split(/\s+/);
+  return kind === 'redis' ? REDIS_DIRECTIVES[first] : first === 'sentinel' ? SENTINEL_DIRECTIVES[second] : undefined;
 }
 
 /** Does a server have a feature? */

@@ -6,17 +6,16 @@
  * in which the containers start. `start()` returns when the topology is ready.
  *
  * The server versions are asked first (version.ts, cached per image): the configs, the admin commands and
- * the announced addresses follow what each version can do (features.ts, adaptToVersions below).
+ * the announced addresses follow what each version can do (features.ts, adapt.ts).
  *
  * The handle's types are re-exported here: code imports everything topology-related from this file.
  */
 import { randomBytes } from 'node:crypto';
 import { now } from '../clock.ts';
-import { ConfigError } from '../config.ts';
 import { BringUp } from './bring-up.ts';
 import { createNetwork, createVolume, ensureImage, LABEL, LABEL_PID, LABEL_TOPOLOGY, removeNetwork, removeVolume } from './docker.ts';
-import { describeVersion, has, missingReason, type ServerVersion } from './features.ts';
-import { announcesByName, LOOPBACK_ANNOUNCE, type ServerVersions } from './layout.ts';
+import { adaptToVersions } from './adapt.ts';
+import type { ServerVersion } from './features.ts';
 import { defaultTopologyOptions, validateTopologyOptions, type TopologyOptions } from './options.ts';
 import { chooseReaper } from './reaper.ts';
 import { register } from './registry.ts';
@@ -24,6 +23,7 @@ import { StartedSentinelTopology } from './started.ts';
 import { probeServers } from './version.ts';
 
 export { StartedSentinelTopology, type NodeContainer, type StartedNode } from './started.ts';
+export { adaptToVersions } from './adapt.ts';
 
 export type Progress = (message: string) => void;
 
@@ -99,30 +99,4 @@ export class SentinelTopology {
       throw err;
     }
   }
-}
-
-/**
- * Fit the options to the servers' versions (in place, so the started topology's options are the settings in
- * force), and say in notes what differs from a current server. What a version cannot do at all is a ConfigError.
- */
-export function adaptToVersions(o: TopologyOptions, v: Required<ServerVersions>): string[] {
-  if (o.auth?.acl && !has(v.redis, 'acl')) {
-    throw new ConfigError(`auth.acl: ${missingReason(v.redis, 'acl')}. Fix: use auth without acl (requirepass) or a Redis >= 6.0 image`);
-  }
-  if (o.auth?.acl && !has(v.sentinel, 'acl')) {
-    throw new ConfigError(`auth.acl: sentinel auth-user ${missingReason(v.sentinel, 'acl')}. Fix: use auth without acl or a Redis >= 6.0 sentinel image`);
-  }
-  const notes: string[] = [];
-  if (!has(v.sentinel, 'sentinel-debug')) {
-    // Sentinel keeps its own periods: the bounds (bounds.ts sentinelPeriods) then use the defaults, from the recorded {}.
-    o.sentinelDebug = {};
-    notes.push(`sentinelPeriods: default (SENTINEL DEBUG unavailable before 7.0; sentinels are ${describeVersion(v.sentinel)})`);
-  }
-  if (o.auth?.acl && !has(v.redis, 'hello-acl')) {
-    notes.push(`clients speak RESP2: ${missingReason(v.redis, 'hello-acl')} (NOPERM), and ioredis opens with HELLO 3`);
-  }
-  if (!announcesByName(v)) {
-    notes.push(`addresses announced as ${LOOPBACK_ANNOUNCE}:<node's port> (Sentinel < 6.2 keeps no hostnames), each still through the connecting node's own proxy`);
-  }
-  return notes;
 }

@@ -137,6 +137,24 @@ describe('server versions', function () {
       expect(notes[0]).to.match(/^sentinelPeriods: default/);
     });
 
+    it('a scenario\'s or the user\'s config line the server does not know: a one-line ConfigError, not a start that times out', function () {
+      const reboot = options({ sentinelConfig: ['sentinel master-reboot-down-after-period shop 1000'] });
+      expect(() => adaptToVersions(reboot, { redis: REDIS_62, sentinel: REDIS_62 })).to.throw(
+        /^sentinel\.conf line "sentinel master-reboot-down-after-period shop 1000": sentinel master-reboot-down-after-period needs Redis >= 7\.0; this is redis 6\.2\.14\. Fix:/,
+      );
+      expect(() => adaptToVersions(options({ redisConfig: ['replica-announced no'] }), { redis: REDIS_60, sentinel: REDIS_60 })).to.throw(/replica-announced needs Redis >= 6\.2/);
+      expect(adaptToVersions(options({ redisConfig: ['replica-announced no'], sentinelConfig: ['sentinel master-reboot-down-after-period shop 1000'] }), { redis: REDIS_70, sentinel: REDIS_70 })).to.deep.equal([]);
+    });
+
+    it('enable-debug-command before 7.0: left out (DEBUG is always allowed there) and noted', function () {
+      const o = options({ redisConfig: ['enable-debug-command yes', 'maxmemory 64mb'] });
+      expect(adaptToVersions(o, { redis: REDIS_60, sentinel: REDIS_70 })).to.deep.equal(['enable-debug-command left out: DEBUG is always allowed on redis 6.0.16']);
+      expect(o.redisConfig).to.deep.equal(['maxmemory 64mb']);
+      const on70 = options({ redisConfig: ['enable-debug-command yes'] });
+      adaptToVersions(on70, { redis: REDIS_70, sentinel: REDIS_70 });
+      expect(on70.redisConfig).to.deep.equal(['enable-debug-command yes']);
+    });
+
     it('ACL users on 5.0: a one-line ConfigError naming the fix', function () {
       expect(() => adaptToVersions(options({ auth: { password: 's3cret-pw', acl: true } }), { redis: REDIS_5, sentinel: REDIS_5 })).to.throw(
         /auth\.acl: ACL users needs Redis >= 6\.0; this is redis 5\.0\.6\. Fix:/,
