@@ -11,7 +11,8 @@
  *   `SENTINEL CONFIG SET`, `SENTINEL MYID`, `replica-announced`: 6.2. Before, sentinels authenticate to each other with their own
  *   requirepass, and an announced address is used as an IP.
  * - `SENTINEL DEBUG` (Sentinel's internal periods), `sentinel master-reboot-down-after-period`, and
- *   `enable-debug-command` (before 7.0 DEBUG is always allowed, so the line is left out there): 7.0.
+ *   `enable-debug-command` (before 7.0 DEBUG is always allowed, so the line is left out there), and a master that
+ *   waits for its replicas before exiting on SIGTERM (`shutdown-timeout`, src/server.c): 7.0.
  * - HELLO AUTH for an ACL user: 6.2. 6.0 checks HELLO against the connection's current user (default, off with ACL
  *   users) and answers NOPERM, and ioredis 6 opens every connection with HELLO 3 AUTH: clients speak RESP2 there.
  * `replicaof` / `replica-announce-ip` / `replica-priority` / `SENTINEL REPLICAS` are all there from 5.0 on.
@@ -40,6 +41,7 @@ export const FEATURES = {
   'sentinel-debug': { since: '7.0', what: 'SENTINEL DEBUG (Sentinel internal periods)' },
   'master-reboot-down-after-period': { since: '7.0', what: 'sentinel master-reboot-down-after-period' },
   'enable-debug-command': { since: '7.0', what: 'enable-debug-command (DEBUG is always allowed before 7.0)' },
+  'shutdown-waits-for-replicas': { since: '7.0', what: 'a master that waits for its replicas on SIGTERM (shutdown-timeout)' },
 } as const;
 
 export type Feature = keyof typeof FEATURES;
