@@ -207,8 +207,14 @@ export interface ScenarioResult {
   client?: { name: string; version?: string; command?: string };
   startedAt: string;
   durationMs: number;
-  verdict: 'pass' | 'fail' | 'error';
+  /**
+   * not-applicable: the servers lack a feature the scenario needs (Scenario.requires); it did not run, which is
+   * not a failure, and `notApplicable` says why. Every report shows it.
+   */
+  verdict: 'pass' | 'fail' | 'error' | 'not-applicable';
   error?: string;
+  /** Why the scenario did not run on these servers (verdict not-applicable), e.g. "ACL users needs Redis >= 6.0; this is redis 5.0.6". */
+  notApplicable?: string;
   checks: Record<string, CheckResult>;
   /** The scenario's declared non-valid checks (Scenario.expectedOutcomes) the verdict was judged against. */
   expectedOutcomes?: Record<string, ExpectedOutcome>;

@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { ConfigError } from '../config.ts';
 import type { History, ScenarioResult } from '../model.ts';
 import type { ResultsJson, ScenarioRecord } from '../report/json.ts';
-import { judge } from '../scenario/judge.ts';
+import { judge, notFailed } from '../scenario/judge.ts';
 import type { Parsed } from './args.ts';
 import type { CliContext } from './context.ts';
 import { resultLine } from './run.ts';
@@ -107,5 +107,5 @@ export async function checkCommand(p: Parsed, ctx: CliContext): Promise<number> 
   } else {
     for (const j of judged) ctx.out(`${resultLine(j.result)}${j.before !== j.result.verdict ? ` (stored verdict: ${j.before})` : ''}`);
   }
-  return judged.every((j) => j.result.verdict === 'pass') ? EXIT.ok : EXIT.failed;
+  return judged.every((j) => notFailed(j.result.verdict)) ? EXIT.ok : EXIT.failed;
 }

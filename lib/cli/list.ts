@@ -12,7 +12,16 @@ export async function listCommand(p: Parsed, ctx: CliContext): Promise<number> {
   const all = await ctx.catalogue();
   const scenarios = select(all, cfg.scenarios, describeSource('scenarios', cfg.sources.scenarios));
   if (p.values['json'] === true) {
-    const rows = scenarios.map((s) => ({ id: s.id, title: s.title, tags: s.tags, description: s.description, expectation: s.expectation, durationMs: s.durationMs }));
+    const rows = scenarios.map((s) => ({
+      id: s.id,
+      title: s.title,
+      tags: s.tags,
+      description: s.description,
+      expectation: s.expectation,
+      durationMs: s.durationMs,
+      // The server features it needs (lib/topology/features.ts): not-applicable on servers without them.
+      ...(s.requires?.length ? { requires: s.requires } : {}),
+    }));
     ctx.out(JSON.stringify(rows, null, 2));
     return EXIT.ok;
   }

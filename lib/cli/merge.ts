@@ -4,6 +4,7 @@ import { readReportFolder } from '../compare/read-report.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { writeRunReport } from '../report/write-report.ts';
 import { newRunId } from '../scenario/suite.ts';
+import { notFailed } from '../scenario/judge.ts';
 import { UsageError, type Parsed } from './args.ts';
 import { checkRunId, type CliContext } from './context.ts';
 import { EXIT } from './spec.ts';
@@ -52,7 +53,7 @@ export async function mergeCommand(p: Parsed, ctx: CliContext): Promise<number> 
   for (const w of warnings) ctx.err(`sentinel-chaos: ${w}`);
   const written = await writeRunReport(run, { dir: outDir, warn: ctx.err });
   const count = (v: string): number => run.scenarios.filter((s) => s.verdict === v).length;
-  ctx.err(`merged ${reads.length} report(s), ${run.scenarios.length} scenario(s): ${count('pass')} passed, ${count('fail')} failed, ${count('error')} did not complete`);
+  ctx.err(`merged ${reads.length} report(s), ${run.scenarios.length} scenario(s): ${count('pass')} passed, ${count('fail')} failed, ${count('error')} did not complete, ${count('not-applicable')} not applicable`);
   ctx.out(path.join(written.dir, 'index.html'));
-  return run.scenarios.every((s) => s.verdict === 'pass') ? EXIT.ok : EXIT.failed;
+  return run.scenarios.every((s) => notFailed(s.verdict)) ? EXIT.ok : EXIT.failed;
 }

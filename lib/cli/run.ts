@@ -11,6 +11,7 @@ import { keyFigures } from '../report/json.ts';
 import { formatMs } from '../report/report-data.ts';
 import { writeRunReport } from '../report/write-report.ts';
 import { ChaosRun } from '../scenario/chaos-run.ts';
+import { notFailed } from '../scenario/judge.ts';
 import { newRunId, onlyClient } from '../scenario/suite.ts';
 import { clientFactory } from '../workload/choose.ts';
 import type { Parsed } from './args.ts';
@@ -116,9 +117,10 @@ export async function runCommand(p: Parsed, ctx: CliContext): Promise<number> {
       progress(`pass rate ${f.id}: ${f.passed}/${f.trials} (95% Wilson ${Math.round(f.lo * 100)}–${Math.round(f.hi * 100)}%)${f.flaky ? ' FLAKY' : ''}`);
     }
   }
-  progress(`${count('pass')} passed, ${count('fail')} failed, ${count('error')} did not complete; report: ${path.join(out.dir, 'index.html')}`);
+  const na = count('not-applicable') ? `, ${count('not-applicable')} not applicable to these servers` : '';
+  progress(`${count('pass')} passed, ${count('fail')} failed, ${count('error')} did not complete${na}; report: ${path.join(out.dir, 'index.html')}`);
   ctx.out(path.join(out.dir, 'index.html'));
   const signal = interrupted();
   if (signal) return SIGNAL_EXIT[signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'];
-  return results.length === total && results.every((r) => r.verdict === 'pass') ? EXIT.ok : EXIT.failed;
+  return results.length === total && results.every((r) => notFailed(r.verdict)) ? EXIT.ok : EXIT.failed;
 }

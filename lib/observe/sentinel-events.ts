@@ -41,7 +41,7 @@ export class SentinelEventRecorder {
     });
     sub.on('error', () => {});
     sub.on('pmessage', (_pattern: string, channel: string, message: string) => {
-      const e = parseSentinelEvent(name, channel, message, now());
+      const e = namedAddresses(parseSentinelEvent(name, channel, message, now()), t);
       this.events.push(e);
       for (const l of this.listeners) l(e);
     });
@@ -73,4 +73,25 @@ export class SentinelEventRecorder {
     this.subs.length = 0;
     this.listeners = [];
   }
+}
+
+/**
+ * Where nodes are announced by IP (Sentinel < 6.2: every node is 127.0.0.1:<its port>, layout.ts), name the
+ * addresses in an event's parsed fields after the nodes, as Sentinel >= 6.2 announces them, so checks and
+ * scenarios read the same events on every version. The raw payload is kept as Sentinel published it.
+ */
+function namedAddresses(e: SentinelEvent, t: StartedSentinelTopology): SentinelEvent {
+  const host = (h: string, port: number): string => t.nameOf(h, port) ?? h;
+  const out = { ...e };
+  if (e.instance) {
+    const h = host(e.instance.host, e.instance.port);
+    const name = e.instance.name === `${e.instance.host}:${e.instance.port}` ? `${h}:${e.instance.port}` : e.instance.name;
+    out.instance = { ...e.instance, host: h, name };
+  }
+  if (e.master) out.master = { ...e.master, host: host(e.master.host, e.master.port) };
+  if (e.switchMaster) {
+    const { from, to } = e.switchMaster;
+    out.switchMaster = { ...e.switchMaster, from: { ...from, host: host(from.host, from.port) }, to: { ...to, host: host(to.host, to.port) } };
+  }
+  return out;
 }

@@ -25,6 +25,8 @@ export interface FlakinessRow {
 export function flakiness(scenarios: readonly Pick<ScenarioResult, 'scenario' | 'verdict'>[]): FlakinessRow[] {
   const byId = new Map<string, { title: string; verdicts: string[] }>();
   for (const s of scenarios) {
+    // A scenario that could not run on these servers is no trial.
+    if (s.verdict === 'not-applicable') continue;
     const id = String(s.scenario?.id ?? 'unknown');
     const e = byId.get(id) ?? { title: String(s.scenario?.title ?? id), verdicts: [] };
     e.verdicts.push(s.verdict ?? 'error');

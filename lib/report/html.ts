@@ -182,7 +182,8 @@ ${rows || '<tr><td colspan="10" class="dim">No scenarios in this run.</td></tr>'
 function runMeta(v: RunView): string {
   const t = v.totals;
   const m = v.machine;
-  const chips = (['pass', 'fail', 'error'] as const)
+  const chips = (['pass', 'fail', 'error', 'not-applicable'] as const)
+    .filter((k) => k !== 'not-applicable' || t[k] > 0)
     .map((k) => `<span class="total" style="border-color:${VERDICT_COLORS[k]};color:${VERDICT_COLORS[k]}">${t[k]} ${k}</span>`)
     .join(' ');
   return `<header>
@@ -333,11 +334,12 @@ function topology(s: ScenarioView): string {
 
 function scenarioSection(s: ScenarioView, index: number): string {
   const err = s.error ? `<div class="error-box"><b>Error:</b> <pre>${esc(s.error)}</pre></div>` : '';
+  const na = s.notApplicable ? `<div class="warn"><b>Not applicable on these servers:</b> ${esc(s.notApplicable)}</div>` : '';
   const warnings = s.warnings.map((w) => `<div class="warn">${esc(w)}</div>`).join('');
   const tags = s.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join(' ');
   return `<section class="scenario v-${esc(s.verdict)}" id="${esc(s.anchor)}">
 <h2>${badge(s.verdict)} ${esc(s.title)} <span class="dim mono small">${esc(s.id)}</span> ${tags}</h2>
-${err}${warnings}
+${err}${na}${warnings}
 <p><b>What happens:</b> ${esc(s.description || MISSING)}</p>
 <p><b>Expected:</b> ${esc(s.expectation || MISSING)}</p>
 ${keyFigures(s)}

@@ -74,6 +74,9 @@ function testcase(s: ScenarioResult): string {
     const message = r.error ?? 'the scenario did not complete';
     const body = [message, ...problems].join('\n');
     outcome = `\n      <error message="${xmlAttr(message)}" type="ScenarioError">${xmlText(body)}</error>`;
+  } else if (r.verdict === 'not-applicable') {
+    // Skipped with the reason, so CI shows it (never a silent skip) without counting it as a failure.
+    outcome = `\n      <skipped message="${xmlAttr(`not applicable: ${s.notApplicable ?? 'the servers lack a feature the scenario needs'}`)}"/>`;
   } else if (r.verdict === 'fail') {
     const failedAssertion = (s.assertions ?? []).find((a) => !a.ok);
     const message = failedAssertion
@@ -92,7 +95,8 @@ function testcase(s: ScenarioResult): string {
 export function renderJunit(run: RunReport): string {
   const scenarios = run.scenarios ?? [];
   const failures = scenarios.filter((s) => s.verdict === 'fail').length;
-  const errors = scenarios.filter((s) => s.verdict !== 'fail' && s.verdict !== 'pass').length;
+  const skipped = scenarios.filter((s) => s.verdict === 'not-applicable').length;
+  const errors = scenarios.filter((s) => s.verdict !== 'fail' && s.verdict !== 'pass' && s.verdict !== 'not-applicable').length;
   const totalMs = scenarios.reduce((sum, s) => sum + (Number.isFinite(s.durationMs) ? s.durationMs : 0), 0);
   const timestamp = String(run.startedAt ?? '').replace(/(\.\d+)?Z$/, '');
   const props: [string, unknown][] = [
@@ -105,10 +109,10 @@ export function renderJunit(run: RunReport): string {
     ['cpus', run.machine?.cpus],
     ['memGiB', run.machine?.memGiB],
   ];
-  const counts = `tests="${scenarios.length}" failures="${failures}" errors="${errors}"`;
+  const counts = `tests="${scenarios.length}" failures="${failures}" errors="${errors}" skipped="${skipped}"`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="sentinel-chaos" ${counts} time="${seconds(totalMs)}">
-  <testsuite name="${xmlAttr(`sentinel-chaos ${run.runId}`)}" ${counts} skipped="0" time="${seconds(totalMs)}" timestamp="${xmlAttr(
+  <testsuite name="${xmlAttr(`sentinel-chaos ${run.runId}`)}" ${counts} time="${seconds(totalMs)}" timestamp="${xmlAttr(
     timestamp,
   )}" hostname="${xmlAttr(run.machine?.hostname ?? 'unknown')}">
     <properties>

@@ -19,7 +19,7 @@ export interface MarkdownOptions {
   reportLink?: string;
 }
 
-const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', error: '⚠️' };
+const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', error: '⚠️', 'not-applicable': '⏭️' };
 
 /** Text safe inside a Markdown table cell (no pipes, no newlines, no raw HTML). */
 export function mdCell(s: unknown, max = 200): string {
@@ -60,6 +60,7 @@ function row(s: ScenarioView): string {
 function problems(s: ScenarioView): string {
   const lines: string[] = [`### ${ICON[s.verdict] ?? '?'} ${mdCell(s.title)} (${s.verdict})`, ''];
   if (s.error) lines.push(`**Error:** ${mdCell(s.error, 2000)}`, '');
+  if (s.notApplicable) lines.push(`**Not applicable:** ${mdCell(s.notApplicable, 2000)}`, '');
   for (const a of s.assertions) if (!a.ok) lines.push(`- ✗ ${mdCell(a.name)}${a.message ? ` — ${mdCell(a.message, 500)}` : ''}`);
   for (const ch of s.checks) {
     if (ch.valid === false) lines.push(`- check \`${mdCell(ch.name, 80)}\` INVALID${ch.notes.length ? ` — ${mdCell(ch.notes.join(' '), 500)}` : ''}`);
@@ -77,7 +78,9 @@ export function renderMarkdown(run: RunReport, opts: MarkdownOptions = {}): stri
   const t = v.totals;
   const overall: Verdict = t.error > 0 ? 'error' : t.fail > 0 ? 'fail' : 'pass';
   const head = [
-    `## ${ICON[overall]} sentinel-chaos run \`${mdCell(v.runId, 100).replace(/`/g, "'")}\`: ${t.pass} pass · ${t.fail} fail · ${t.error} error`,
+    `## ${ICON[overall]} sentinel-chaos run \`${mdCell(v.runId, 100).replace(/`/g, "'")}\`: ${t.pass} pass · ${t.fail} fail · ${t.error} error${
+      t['not-applicable'] ? ` · ${t['not-applicable']} not-applicable` : ''
+    }`,
     '',
     `Seed ${mdCell(v.seed)} · ${mdCell(v.machine?.hostname)} (${mdCell(v.machine?.cpus)} CPUs, ${mdCell(v.machine?.memGiB)} GiB, node ${mdCell(
       v.machine?.node,

@@ -50,8 +50,15 @@ export function recordObservations(s: Scenario, r: ScenarioResult): void {
   r.history.observations = { ...r.history.observations, ...runChecks(live, r.history) };
 }
 
+/** Whether a verdict lets a run succeed: passed, or not applicable to these servers (it did not run; reported with the reason). */
+export function notFailed(verdict: ScenarioResult['verdict'] | undefined): boolean {
+  return verdict === 'pass' || verdict === 'not-applicable';
+}
+
 /** Checks, expectations and verdict of a result (its own checks, assertions and verdict are ignored). */
 export function judge(s: Scenario, stored: ScenarioResult): ScenarioResult {
+  // Not run on these servers: nothing to judge, and the reason stays.
+  if (stored.verdict === 'not-applicable') return { ...stored, checks: {}, assertions: [] };
   const { ctx, notes } = checkContext(s, stored);
   const list = checkList(s, ctx);
   const checks = { ...runChecks(list.filter((c) => !c.live), stored.history), ...observed(list, stored) };

@@ -17,6 +17,8 @@ import { profileNote } from '../profiles.ts';
 import type { TopologyOptions } from '../topology/options.ts';
 import { userConfigNotes, userConfigReport, withUserConfig } from '../topology/user-config.ts';
 import { SentinelTopology, type Progress, type StartedSentinelTopology } from '../topology/topology.ts';
+import { describeVersion, has, missingReason, type ServerVersion } from '../topology/features.ts';
+import { probeServers } from '../topology/version.ts';
 import { clientFactory } from '../workload/choose.ts';
 import { Workload } from '../workload/workload.ts';
 import { converge } from './converge.ts';
@@ -113,9 +115,13 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
   let healedAt: number | undefined;
   try {
     validateScenario(s, topoOptions);
+    const versions = await probeServers(topoOptions.images);
+    result.topology.serverVersion = describeVersion(versions.redis);
+    const unmet = unmetRequirements(s, versions);
+    if (unmet) return notApplicable(result, unmet, o, log, t0);
     topology = await startWithRetry(builder, log, (n) => (result.topology.notes = [...result.topology.notes, n]));
     const t = topology;
-    result.topology.serverVersion = await serverVersion(t);
+    recordVersionAdaptations(result, t);
     history.nodes = t.specs.map((sp) => ({
       name: sp.name,
       kind: sp.kind,
@@ -241,15 +247,37 @@ async function finalRead(t: StartedSentinelTopology, master: string | undefined,
   }
 }
 
-async function serverVersion(t: StartedSentinelTopology): Promise<string | undefined> {
-  try {
-    const info = String(await t.adminCall(t.redisNames()[0] ?? 'redis-0', 'INFO', 'server'));
-    const valkey = /valkey_version:(\S+)/.exec(info)?.[1];
-    const redis = /redis_version:(\S+)/.exec(info)?.[1];
-    return valkey ? `valkey ${valkey}` : redis ? `redis ${redis}` : undefined;
-  } catch {
-    return undefined;
-  }
+/** Why the servers cannot run the scenario (its `requires` they lack), or undefined. */
+export function unmetRequirements(s: Pick<Scenario, 'requires'>, v: { redis: ServerVersion; sentinel: ServerVersion }): string | undefined {
+  const reasons = (s.requires ?? []).flatMap((f) => {
+    // Every feature is checked on both images: a topology uses redis nodes and sentinels together.
+    const lacking = [...new Set([v.redis, v.sentinel].filter((x) => !has(x, f)))];
+    return lacking.map((x) => missingReason(x, f));
+  });
+  return reasons.length ? [...new Set(reasons)].join('; ') : undefined;
+}
+
+/** A scenario the servers cannot run: recorded (never silently skipped) with the reason; not a failure. */
+function notApplicable(result: ScenarioResult, why: string, o: RunOptions, log: Progress, t0: number): ScenarioResult {
+  result.verdict = 'not-applicable';
+  result.notApplicable = why;
+  result.durationMs = Math.round(now() - t0);
+  log(`not-applicable: ${why}`);
+  if (o.resultsDir) writeResult(o.resultsDir, result);
+  return result;
+}
+
+/**
+ * What the servers' versions changed in the topology (topology.ts adaptToVersions), in the result: the SENTINEL
+ * DEBUG periods actually in force (none before 7.0, so the bounds use Sentinel's defaults) and the notes.
+ */
+function recordVersionAdaptations(result: ScenarioResult, t: StartedSentinelTopology): void {
+  const debug = { ...t.options.sentinelDebug };
+  result.topology.sentinelDebug = debug;
+  const notes = Object.keys(debug).length ? result.topology.notes : result.topology.notes.filter((n) => !n.startsWith('SENTINEL DEBUG '));
+  const sentinel = t.versions.sentinel ? describeVersion(t.versions.sentinel) : undefined;
+  const own = sentinel && sentinel !== t.serverVersion ? [`sentinels run ${sentinel}`] : [];
+  result.topology.notes = [...notes, ...own, ...t.versionNotes];
 }
 
 function writeResult(dir: string, r: ScenarioResult): void {

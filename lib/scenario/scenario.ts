@@ -7,6 +7,7 @@ import type { BoundCheck } from '../checks/checker.ts';
 import type { Fault } from '../faults/fault.ts';
 import type { ExpectedOutcome, FaultRecord, ScenarioResult } from '../model.ts';
 import type { SentinelEventRecorder } from '../observe/sentinel-events.ts';
+import type { Feature } from '../topology/features.ts';
 import type { TopologyOptions } from '../topology/options.ts';
 import type { Progress, StartedSentinelTopology } from '../topology/topology.ts';
 import type { Workload, WorkloadOptions } from '../workload/workload.ts';
@@ -78,6 +79,13 @@ export interface Scenario {
   /** The outcome a Sentinel expert expects, in words (shown in reports). */
   expectation: string;
   topology?: Partial<TopologyOptions>;
+  /**
+   * Server features the scenario cannot run without (lib/topology/features.ts says from which version each
+   * exists). On servers without one, the runner marks it not-applicable with the reason instead of running it.
+   * Only for what the scenario needs to exist at all: a scenario whose bounds follow Sentinel's periods runs
+   * on every version (without SENTINEL DEBUG the bounds use the default periods). @default []
+   */
+  requires?: Feature[];
   /** @default one Sentinel client writing a set at 200 ops/s */
   workload?: WorkloadOptions;
   schedule: Step[];

@@ -7,7 +7,7 @@
  * sidecars are ready, with their links to the redis nodes held closed (proxy disabled) until every
  * replica's link is up: their first INFO of each node then already shows the replication as it is, and
  * with `bootPingPeriodMs` they retry the closed links every 100 ms. With `bootPingPeriodMs: 0` the
- * sentinels instead start only after the replication is up.
+ * sentinels instead start only after the replication is up, and so do sentinels older than 7.0 (gatesSentinels).
  *
  * Everything it creates is recorded on the StartedSentinelTopology (started.ts) as soon as it exists, so
  * the handle's stop() can interrupt the bring-up and remove all of it.
@@ -28,6 +28,7 @@ import {
   TOXIPROXY_API_PORT,
   type NodeSpec,
 } from './layout.ts';
+import { has } from './features.ts';
 import { answers, pairs, poll, replicationUp, sentinelsReady, type ReadyTimings } from './ready.ts';
 import { createServerContainer } from './server-container.ts';
 import type { StartedSentinelTopology } from './started.ts';
@@ -159,13 +160,24 @@ export class BringUp {
   private dataFiles(): ArchiveEntry[] {
     return this.t.specs.flatMap((spec) => [
       { path: nodeDir(spec), mode: 0o777 },
-      { path: confPath(spec), mode: 0o666, content: spec.kind === 'redis' ? redisConf(spec, this.t.specs, this.t.options) : sentinelConf(spec, this.t.specs, this.t.options) },
+      { path: confPath(spec), mode: 0o666, content: spec.kind === 'redis' ? redisConf(spec, this.t.specs, this.t.options, this.t.versions) : sentinelConf(spec, this.t.specs, this.t.options, this.t.versions) },
     ]);
   }
 
-  /** Whether sentinels start beside the redis nodes with their links to them held closed (see the header). */
+  /**
+   * Whether sentinels start beside the redis nodes with their links to them held closed (see the header). Only
+   * where SENTINEL DEBUG can shorten the ping period (>= 7.0): an older sentinel reconnects once per second, so a
+   * gate held about as long as down-after makes it see the master down during the bring-up, vote a failover that
+   * aborts, and then refuse to start another one for 2 x failover-timeout — the kill-master run on 6.0.16 showed
+   * it: +odown 1.5 s after the kill, +try-failover 8 s later.
+   */
   private gatesSentinels(): boolean {
-    return this.t.options.bootPingPeriodMs > 0;
+    return this.t.options.bootPingPeriodMs > 0 && this.hasSentinelDebug();
+  }
+
+  /** Can the sentinels take SENTINEL DEBUG (Redis >= 7.0; unknown version: assume so)? */
+  private hasSentinelDebug(): boolean {
+    return !this.t.versions.sentinel || has(this.t.versions.sentinel, 'sentinel-debug');
   }
 
   /** A sidecar's proxies at start: a sentinel's links to the redis nodes are held closed while gated. */
@@ -202,7 +214,8 @@ export class BringUp {
   private async bootSentinel(name: string): Promise<void> {
     const o = this.t.options;
     const boot = o.bootPingPeriodMs;
-    if (boot > 0) {
+    // Without SENTINEL DEBUG (< 7.0) a sentinel keeps its own periods (and `sentinelDebug` was emptied: topology.ts).
+    if (boot > 0 && this.hasSentinelDebug()) {
       try {
         const current = pairs(await this.t.adminCall(name, 'SENTINEL', 'DEBUG'));
         const was = Number(current['ping-period'] ?? current['PING-PERIOD']);

@@ -11,6 +11,7 @@
  * that faults never blind the measurement.
  */
 import { createHash } from 'node:crypto';
+import { has, type ServerVersion } from './features.ts';
 import type { TopologyOptions } from './options.ts';
 import { replacedByUser, userRedisLines, userSentinelLines } from './user-config.ts';
 
@@ -39,6 +40,11 @@ export interface NodeSpec {
   announcedPort: number;
   /** Network alias of this node's sidecar. */
   sidecar: string;
+  /**
+   * Host part of the announced address: the node's name where Sentinel keeps hostnames (>= 6.2), else
+   * LOOPBACK_ANNOUNCE (see there). Either way it is reached through the connecting node's own proxy `to-<name>`.
+   */
+  announceHost: string;
   /** Sentinel run id (40 hex), pre-seeded. */
   runId?: string;
 }
@@ -50,6 +56,26 @@ export interface ProxySpec {
   enabled: boolean;
 }
 
+/**
+ * The announced host where Sentinel cannot keep hostnames (< 6.2: an announced name is resolved once, or refused,
+ * and reported as an IP). Inside every sidecar's namespace 127.0.0.1:<announcedPort(Y)> is the proxy `to-Y`, and
+ * announced ports are unique, so `127.0.0.1:<port>` names node Y for every node and still goes through the
+ * connecting node's own proxy — the same directed links as with hostnames. (A sidecar's network IP would not:
+ * connecting to px-Y's IP skips the connecting node's own proxy for that link.)
+ */
+export const LOOPBACK_ANNOUNCE = '127.0.0.1';
+
+/** The servers' versions the configs are written for; absent = the newest (every feature). */
+export interface ServerVersions {
+  redis?: ServerVersion;
+  sentinel?: ServerVersion;
+}
+
+/** Does the (sentinel) server keep hostnames, so nodes can be announced by name? */
+export function announcesByName(v: ServerVersions): boolean {
+  return !v.sentinel || has(v.sentinel, 'sentinel-hostnames');
+}
+
 export function clientPort(group: number): number {
   return CLIENT_PORT_BASE + group;
 }
@@ -58,7 +84,7 @@ export function sentinelRunId(topologyId: string, name: string): string {
   return createHash('sha1').update(`${topologyId}/${name}`).digest('hex');
 }
 
-export function nodeSpecs(o: Pick<TopologyOptions, 'replicas' | 'sentinels'>, topologyId: string): NodeSpec[] {
+export function nodeSpecs(o: Pick<TopologyOptions, 'replicas' | 'sentinels'>, topologyId: string, byName = true): NodeSpec[] {
   const specs: NodeSpec[] = [];
   const add = (name: string, kind: NodeKind): void => {
     const index = specs.length;
@@ -69,6 +95,7 @@ export function nodeSpecs(o: Pick<TopologyOptions, 'replicas' | 'sentinels'>, to
       realPort: kind === 'redis' ? REDIS_PORT : SENTINEL_PORT,
       announcedPort: ANNOUNCE_PORT_BASE + index,
       sidecar: `px-${name}`,
+      announceHost: byName ? name : LOOPBACK_ANNOUNCE,
       ...(kind === 'sentinel' ? { runId: sentinelRunId(topologyId, name) } : {}),
     });
   };
@@ -118,21 +145,23 @@ export function sidecarHosts(all: NodeSpec[]): { host: string; ipAddress: string
   return all.map((n) => ({ host: n.name, ipAddress: '127.0.0.1' }));
 }
 
-function authRedisLines(o: TopologyOptions): string[] {
+function authRedisLines(o: TopologyOptions, v: ServerVersion | undefined): string[] {
   if (!o.auth) return [];
   const p = o.auth.password;
   if (!o.auth.acl) return [`requirepass ${p}`, `masterauth ${p}`];
+  // 6.0 has ACL users but no pub/sub permissions: every channel is allowed and `&*` / `allchannels` are unknown.
+  const pubsub = !v || has(v, 'acl-pubsub');
   return [
     'user default off',
-    `user app on >${p} ~* &* +@all`,
+    `user app on >${p} ~* ${pubsub ? '&* ' : ''}+@all`,
     `user replica on >${p} +psync +replconf +ping`,
-    `user sentinel on >${p} allchannels +multi +slaveof +ping +exec +subscribe +config|rewrite +role +publish +info +client|setname +client|kill +script|kill`,
+    `user sentinel on >${p} ${pubsub ? 'allchannels ' : ''}+multi +slaveof +ping +exec +subscribe +config|rewrite +role +publish +info +client|setname +client|kill +script|kill`,
     'masteruser replica',
     `masterauth ${p}`,
   ];
 }
 
-function authSentinelLines(o: TopologyOptions): string[] {
+function authSentinelLines(o: TopologyOptions, v: ServerVersion | undefined): string[] {
   if (!o.auth) return [];
   const p = o.auth.password;
   const m = o.masterName;
@@ -140,11 +169,12 @@ function authSentinelLines(o: TopologyOptions): string[] {
     ...(o.auth.acl ? [`sentinel auth-user ${m} sentinel`] : []),
     `sentinel auth-pass ${m} ${p}`,
     `requirepass ${p}`,
-    `sentinel sentinel-pass ${p}`,
+    // Before 6.2 a sentinel authenticates to its peers with its own requirepass (the same password here).
+    ...(!v || has(v, 'sentinel-user') ? [`sentinel sentinel-pass ${p}`] : []),
   ];
 }
 
-export function redisConf(node: NodeSpec, all: NodeSpec[], o: TopologyOptions): string {
+export function redisConf(node: NodeSpec, all: NodeSpec[], o: TopologyOptions, v: ServerVersions = {}): string {
   const master = all[0];
   if (!master) throw new Error('no redis node');
   const replicaIndex = node.index - 1;
@@ -157,29 +187,29 @@ export function redisConf(node: NodeSpec, all: NodeSpec[], o: TopologyOptions): 
     'appendonly no',
     'repl-diskless-sync yes',
     'repl-diskless-sync-delay 0',
-    `replica-announce-ip ${node.name}`,
+    `replica-announce-ip ${node.announceHost}`,
     `replica-announce-port ${node.announcedPort}`,
-    ...(node.index === 0 ? [] : [`replicaof ${master.name} ${master.announcedPort}`]),
+    ...(node.index === 0 ? [] : [`replicaof ${master.announceHost} ${master.announcedPort}`]),
     ...(replicaIndex >= 0 && o.replicaPriority[replicaIndex] !== undefined
       ? [`replica-priority ${o.replicaPriority[replicaIndex]}`]
       : []),
-    ...authRedisLines(o),
+    ...authRedisLines(o, v.redis),
     ...o.redisConfig,
   ].filter((l) => !replacedByUser(l, o));
   // The user's own lines come last, so they win over the harness's and the scenario's (user-config.ts).
   return [...lines, ...userRedisLines(o)].join('\n') + '\n';
 }
 
-export function sentinelConf(node: NodeSpec, all: NodeSpec[], o: TopologyOptions): string {
+export function sentinelConf(node: NodeSpec, all: NodeSpec[], o: TopologyOptions, v: ServerVersions = {}): string {
   const [master, ...others] = all.filter((n) => n.kind === 'redis');
   if (!master) throw new Error('no redis node');
   const m = o.masterName;
   const seed = o.preseed
     ? [
-        ...others.map((r) => `sentinel known-replica ${m} ${r.name} ${r.announcedPort}`),
+        ...others.map((r) => `sentinel known-replica ${m} ${r.announceHost} ${r.announcedPort}`),
         ...all
           .filter((s) => s.kind === 'sentinel' && s.name !== node.name)
-          .map((s) => `sentinel known-sentinel ${m} ${s.name} ${s.announcedPort} ${s.runId}`),
+          .map((s) => `sentinel known-sentinel ${m} ${s.announceHost} ${s.announcedPort} ${s.runId}`),
       ]
     : [];
   const lines = [
@@ -188,15 +218,14 @@ export function sentinelConf(node: NodeSpec, all: NodeSpec[], o: TopologyOptions
     'protected-mode no',
     `dir ${nodeDir(node)}`,
     ...(o.preseed && node.runId ? [`sentinel myid ${node.runId}`] : []),
-    'sentinel resolve-hostnames yes',
-    'sentinel announce-hostnames yes',
-    `sentinel announce-ip ${node.name}`,
+    ...(announcesByName(v) ? ['sentinel resolve-hostnames yes', 'sentinel announce-hostnames yes'] : []),
+    `sentinel announce-ip ${node.announceHost}`,
     `sentinel announce-port ${node.announcedPort}`,
-    `sentinel monitor ${m} ${master.name} ${master.announcedPort} ${o.quorum}`,
+    `sentinel monitor ${m} ${master.announceHost} ${master.announcedPort} ${o.quorum}`,
     `sentinel down-after-milliseconds ${m} ${o.downAfterMs}`,
     `sentinel failover-timeout ${m} ${o.failoverTimeoutMs}`,
     `sentinel parallel-syncs ${m} ${o.parallelSyncs}`,
-    ...authSentinelLines(o),
+    ...authSentinelLines(o, v.sentinel),
     ...seed,
     ...o.sentinelConfig,
     ...userSentinelLines(o),

@@ -7,7 +7,8 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import { sleep, waitFor } from '../clock.ts';
 import { cleanup, containerAction, LABEL_TOPOLOGY, removeContainer, removeNetwork, removeVolume, type ContainerAction, type ContainerHandle } from './docker.ts';
-import { clientPort, nodeSpecs, type NodeSpec } from './layout.ts';
+import { describeVersion, has } from './features.ts';
+import { announcesByName, clientPort, nodeSpecs, type NodeSpec, type ServerVersions } from './layout.ts';
 import type { TopologyOptions } from './options.ts';
 import type { ReadyTimings } from './ready.ts';
 import { unregister } from './registry.ts';
@@ -34,6 +35,10 @@ export class StartedSentinelTopology {
   readyTimings: ReadyTimings & { containersMs: number } = { containersMs: 0, replicationMs: 0, sentinelsMs: 0 };
   readonly id: string;
   readonly options: TopologyOptions;
+  /** The redis nodes' and the sentinels' server versions (asked before the configs were written). */
+  readonly versions: ServerVersions;
+  /** What the versions changed from a current server's topology (SENTINEL DEBUG dropped, IP announcing), for the report. */
+  readonly versionNotes: string[];
   private readonly networkId: string;
   /** The data volume every server mounts at DATA_DIR (see layout.ts). */
   readonly volume: string;
@@ -47,13 +52,21 @@ export class StartedSentinelTopology {
   private bringingUp: Promise<unknown> | undefined;
   private stopped: Promise<void> | undefined;
 
-  constructor(id: string, options: TopologyOptions, resources: { networkId: string; volume: string }, labels: Record<string, string>) {
+  constructor(
+    id: string,
+    options: TopologyOptions,
+    resources: { networkId: string; volume: string },
+    labels: Record<string, string>,
+    versions: ServerVersions & { notes?: string[] } = {},
+  ) {
     this.id = id;
     this.options = options;
+    this.versions = { ...(versions.redis ? { redis: versions.redis } : {}), ...(versions.sentinel ? { sentinel: versions.sentinel } : {}) };
+    this.versionNotes = versions.notes ?? [];
     this.networkId = resources.networkId;
     this.volume = resources.volume;
     this.labels = labels;
-    this.specs = nodeSpecs(options, id);
+    this.specs = nodeSpecs(options, id, announcesByName(this.versions));
   }
 
   // The bring-up (bring-up.ts) reports to the handle through these, so stop() can interrupt and undo it.
@@ -73,6 +86,11 @@ export class StartedSentinelTopology {
   /** @internal Settles when every bring-up step has: stop() waits for it (bounded). */
   bringingUpUntil(settled: Promise<unknown>): void {
     this.bringingUp = settled;
+  }
+
+  /** "redis 6.0.16" / "valkey 9.1.2": the redis nodes' server (what results record as serverVersion). */
+  get serverVersion(): string | undefined {
+    return this.versions.redis ? describeVersion(this.versions.redis) : undefined;
   }
 
   get masterName(): string {
@@ -95,17 +113,26 @@ export class StartedSentinelTopology {
     return s;
   }
 
-  /** Node name for an address as Sentinel announces it ("redis-1", 7001) — or undefined. */
+  /**
+   * Node name for an address as Sentinel announces it ("redis-1", 7001, or "127.0.0.1", 7001 where nodes are
+   * announced by IP) — or undefined. The node's own name is accepted too, so names the harness wrote itself map back.
+   */
   nameOf(host: string, port: number | string): string | undefined {
-    return this.specs.find((s) => s.name === host && s.announcedPort === Number(port))?.name;
+    return this.specs.find((s) => (s.announceHost === host || s.name === host) && s.announcedPort === Number(port))?.name;
   }
 
   /** Auth options for the harness's own connections to a node (never logged). */
-  private authFor(kind: NodeSpec['kind']): Pick<RedisOptions, 'username' | 'password'> {
+  private authFor(kind: NodeSpec['kind']): Pick<RedisOptions, 'username' | 'password' | 'protocol'> {
     const auth = this.options.auth;
     if (!auth) return {};
     if (kind === 'sentinel' || !auth.acl) return { password: auth.password };
-    return { username: 'app', password: auth.password };
+    return { username: 'app', password: auth.password, ...this.protocol() };
+  }
+
+  /** RESP2 where HELLO cannot authenticate an ACL user (Redis 6.0: features.ts 'hello-acl'); else ioredis' default. */
+  private protocol(): Pick<RedisOptions, 'protocol'> {
+    const v = this.versions.redis;
+    return this.options.auth?.acl && v && !has(v, 'hello-acl') ? { protocol: 2 } : {};
   }
 
   /**
@@ -150,7 +177,7 @@ export class StartedSentinelTopology {
     const port = clientPort(group);
     const natMap: Record<string, { host: string; port: number }> = {};
     for (const n of this.nodes.values()) {
-      natMap[`${n.spec.name}:${n.spec.announcedPort}`] = { host: '127.0.0.1', port: n.sidecar.getMappedPort(port) };
+      natMap[`${n.spec.announceHost}:${n.spec.announcedPort}`] = { host: '127.0.0.1', port: n.sidecar.getMappedPort(port) };
     }
     const sentinels = this.sentinelNames().map((s) => ({ host: '127.0.0.1', port: this.node(s).sidecar.getMappedPort(port) }));
     const auth = this.options.auth;
@@ -160,6 +187,7 @@ export class StartedSentinelTopology {
       natMap,
       updateSentinels: false,
       ...(auth ? { sentinelPassword: auth.password, password: auth.password, ...(auth.acl ? { username: 'app' } : {}) } : {}),
+      ...this.protocol(),
       ...extra,
     };
   }

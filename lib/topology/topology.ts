@@ -5,18 +5,25 @@
  * private Docker network per topology. See layout.ts for the link design and bring-up.ts for the order
  * in which the containers start. `start()` returns when the topology is ready.
  *
+ * The server versions are asked first (version.ts, cached per image): the configs, the admin commands and
+ * the announced addresses follow what each version can do (features.ts, adapt.ts).
+ *
  * The handle's types are re-exported here: code imports everything topology-related from this file.
  */
 import { randomBytes } from 'node:crypto';
 import { now } from '../clock.ts';
 import { BringUp } from './bring-up.ts';
 import { createNetwork, createVolume, ensureImage, LABEL, LABEL_PID, LABEL_TOPOLOGY, removeNetwork, removeVolume } from './docker.ts';
+import { adaptToVersions } from './adapt.ts';
+import type { ServerVersion } from './features.ts';
 import { defaultTopologyOptions, validateTopologyOptions, type TopologyOptions } from './options.ts';
 import { chooseReaper } from './reaper.ts';
 import { register } from './registry.ts';
 import { StartedSentinelTopology } from './started.ts';
+import { probeServers } from './version.ts';
 
 export { StartedSentinelTopology, type NodeContainer, type StartedNode } from './started.ts';
+export { adaptToVersions } from './adapt.ts';
 
 export type Progress = (message: string) => void;
 
@@ -54,13 +61,13 @@ export class SentinelTopology {
     const id = randomBytes(4).toString('hex');
     const t0 = now();
     const progress = this.progress;
-    const images = [...new Set([o.images.redis, o.images.sentinel, o.images.toxiproxy])];
     // Ryuk's session label where Ryuk runs (reaper.ts); the harness's own labels always.
     const reaper = await chooseReaper();
     const labels = { ...o.labels, ...reaper.labels, [LABEL]: 'true', [LABEL_TOPOLOGY]: id, [LABEL_PID]: String(process.pid) };
     const name = `sentinel-chaos-${id}`;
     // The network and the data volume are created while the images are checked; a failure removes them again.
-    const made = await Promise.allSettled([createNetwork(name, labels), createVolume(name, labels), Promise.all(images.map(ensureImage))]);
+    const versions = Promise.all([ensureImage(o.images.toxiproxy), probeServers(o.images)]).then(([, v]) => [v.redis, v.sentinel]);
+    const made = await Promise.allSettled([createNetwork(name, labels), createVolume(name, labels), versions]);
     const failed = made.find((r) => r.status === 'rejected');
     if (failed) {
       const [network, volume] = made;
@@ -69,7 +76,16 @@ export class SentinelTopology {
       throw failed.reason;
     }
     const networkId = (made[0] as PromiseFulfilledResult<string>).value;
-    const started = new StartedSentinelTopology(id, o, { networkId, volume: name }, labels);
+    const [redis, sentinel] = (made[2] as PromiseFulfilledResult<[ServerVersion, ServerVersion]>).value;
+    let notes: string[];
+    try {
+      notes = adaptToVersions(o, { redis, sentinel });
+    } catch (err) {
+      await removeNetwork(networkId).catch(() => {});
+      await removeVolume(name).catch(() => {});
+      throw err;
+    }
+    const started = new StartedSentinelTopology(id, o, { networkId, volume: name }, labels, { redis, sentinel, notes });
     register(started);
     try {
       progress(`topology ${id}: starting ${started.specs.length} nodes and ${started.specs.length} sidecars (${reaper.describe})`);
@@ -84,4 +100,3 @@ export class SentinelTopology {
     }
   }
 }
-

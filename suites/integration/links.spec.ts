@@ -5,7 +5,9 @@
  *
  * Reachability is probed from where the traffic starts: INFO / SENTINEL state for the servers' own links,
  * `redis-cli` run inside a node's container (its network namespace) for X→Y, and host clients through the
- * published client proxies.
+ * published client proxies. Addresses are the ones the servers announce (a node's name, or 127.0.0.1:<port> on
+ * servers older than 6.2, layout.ts): run it with SC_REDIS_IMAGE set to an old image to see that every link
+ * still goes through its own proxy there.
  */
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
@@ -26,7 +28,7 @@ const X = 'redis-1';
 async function reaches(t: StartedSentinelTopology, from: string, to: string): Promise<boolean> {
   const spec = t.spec(to);
   const auth = t.options.auth ? ['-a', t.options.auth.password, '--no-auth-warning'] : [];
-  const r = await execIn(t.node(from).container.getId(), ['redis-cli', '-h', spec.name, '-p', String(spec.announcedPort), ...auth, 'PING']);
+  const r = await execIn(t.node(from).container.getId(), ['redis-cli', '-h', spec.announceHost, '-p', String(spec.announcedPort), ...auth, 'PING']);
   return r.exitCode === 0 && /PONG/.test(r.output);
 }
 
@@ -54,7 +56,7 @@ async function flagsOf(t: StartedSentinelTopology, s: string, n: string): Promis
   if (n === 'redis-0') return pairs(await t.adminCall(s, 'SENTINEL', 'MASTER', m))['flags'] ?? '';
   const kind = t.spec(n).kind === 'redis' ? 'REPLICAS' : 'SENTINELS';
   const entries = ((await t.adminCall(s, 'SENTINEL', kind, m)) as unknown[]).map(pairs);
-  const e = entries.find((x) => x['ip'] === n && Number(x['port']) === t.spec(n).announcedPort);
+  const e = entries.find((x) => x['ip'] === t.spec(n).announceHost && Number(x['port']) === t.spec(n).announcedPort);
   if (!e) throw new Error(`${s} does not know ${n}`);
   return e['flags'] ?? '';
 }
@@ -87,6 +89,7 @@ describe('links on real containers', function () {
   });
 
   it('before any fault, every node reaches every other node, and every client group every node', async function () {
+    process.stderr.write(`      (${t.serverVersion}; nodes announced as ${t.spec(X).announceHost}:${t.spec(X).announcedPort} ...)\n`);
     const names = t.specs.map((s) => s.name);
     for (const from of [X, 'sentinel-0']) {
       for (const to of names.filter((n) => n !== from)) expect(await reaches(t, from, to), `${from}→${to}`).to.equal(true);

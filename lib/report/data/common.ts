@@ -10,6 +10,7 @@ export const VERDICT_COLORS: Readonly<Record<Verdict, string>> = {
   pass: '#1a7f37',
   fail: '#cf222e',
   error: '#9a6700',
+  'not-applicable': '#57606a',
 };
 
 /** The text shown where a value is missing. */

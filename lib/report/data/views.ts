@@ -71,6 +71,8 @@ export interface ScenarioView {
   expectation: string;
   verdict: Verdict;
   error?: string;
+  /** Why the scenario did not run on these servers (verdict not-applicable). */
+  notApplicable?: string;
   startedAt: string;
   durationMs: number;
   seed: number | null;
@@ -119,10 +121,12 @@ function anchorFor(id: string, used: Set<string>): string {
 export function scenarioView(s: ScenarioResult, anchor?: string): ScenarioView {
   const history: Partial<History> = s.history && typeof s.history === 'object' ? s.history : {};
   const warnings: string[] = [];
-  if (!s.history) warnings.push('No history was recorded.');
+  // A not-applicable scenario never ran: an empty history is expected, not worth a warning.
+  const ran = s.verdict !== 'not-applicable';
+  if (!s.history && ran) warnings.push('No history was recorded.');
   const timeline = bucketOps(history);
-  if (s.history && !timeline) warnings.push('The history holds no timed data.');
-  if (s.history && (history.ops?.length ?? 0) === 0) warnings.push('No client operations were recorded.');
+  if (s.history && !timeline && ran) warnings.push('The history holds no timed data.');
+  if (s.history && (history.ops?.length ?? 0) === 0 && ran) warnings.push('No client operations were recorded.');
   if (history.final?.error) warnings.push(`Final read failed: ${history.final.error}`);
   const summary = summaryRow(s);
   const view: ScenarioView = {
@@ -149,6 +153,7 @@ export function scenarioView(s: ScenarioResult, anchor?: string): ScenarioView {
     warnings,
   };
   if (s.error) view.error = s.error;
+  if (s.notApplicable) view.notApplicable = s.notApplicable;
   return view;
 }
 
@@ -167,7 +172,7 @@ export interface RunView {
 export function runView(run: RunReport): RunView {
   const used = new Set<string>();
   const scenarios = (run.scenarios ?? []).map((s) => scenarioView(s, anchorFor(String(s.scenario?.id ?? 'unknown'), used)));
-  const totals: Record<Verdict, number> = { pass: 0, fail: 0, error: 0 };
+  const totals: Record<Verdict, number> = { pass: 0, fail: 0, error: 0, 'not-applicable': 0 };
   for (const s of scenarios) totals[s.verdict] = (totals[s.verdict] ?? 0) + 1;
   const d = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
   return {

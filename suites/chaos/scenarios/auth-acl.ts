@@ -16,6 +16,7 @@ export const authAcl = (): Scenario => {
     id: 'auth-acl',
     title: 'ACL users (default user off): kill -9 the master; unauthenticated clients refused',
     tags: ['auth', 'kill', 'failover'],
+    requires: ['acl'], // ACL users exist from Redis 6.0
     description:
       'Every redis node runs with ACL users — `app` for clients, `replica` for replication (masteruser), `sentinel` for ' +
       'the sentinels (sentinel auth-user, with only the commands Sentinel needs) — and the default user off; sentinels ' +

@@ -33,6 +33,7 @@ export const replicaUnannounced = (): Scenario => {
     id: 'replica-unannounced',
     title: 'replica-announced no: hidden from SENTINEL REPLICAS, still reconfigured by a failover',
     tags: ['sentinel-suite', 'extended', 'config', 'kill', 'failover'],
+    requires: ['replica-announced'], // replica-announced exists from Redis 6.2
     description:
       'CONFIG SET replica-announced no and replica-priority 0 on redis-2 (hidden, and never the one promoted, so the ' +
       'failover has to reconfigure it); wait until every sentinel lists only redis-1 (two INFO periods). Then kill -9 ' +

@@ -38,6 +38,7 @@ export const sentinelTilt = (): Scenario => {
     id: 'sentinel-tilt',
     title: 'a sentinel frozen past the TILT trigger enters TILT, does nothing while the others fail over, leaves TILT',
     tags: ['sentinel-suite', 'extended', 'sentinel', 'tilt', 'pause', 'kill', 'failover'],
+    requires: ['sentinel-debug'], // the TILT period can only be shortened with SENTINEL DEBUG (Redis >= 7.0)
     description:
       `Freeze sentinel-0 (docker pause) for ${freezeMs} ms — past Sentinel's 2 s TILT trigger — and resume it; 200 ms ` +
       'later kill -9 the master (started again 0.2 s after the switch). The sentinels run with SENTINEL DEBUG ' +

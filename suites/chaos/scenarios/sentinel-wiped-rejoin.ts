@@ -39,6 +39,7 @@ export const sentinelWipedRejoin = (): Scenario => {
     id: 'sentinel-wiped-rejoin',
     title: 'a sentinel restarted with its config wiped (new run id) rejoins without inflating the count of sentinels',
     tags: ['sentinel-suite', 'sentinel', 'config', 'no-failover'],
+    requires: ['sentinel-myid'], // SENTINEL MYID exists from Redis 6.2
     description:
       `kill -9 ${WIPED}, replace its config with a fresh one (no sentinel myid, no known sentinels or replicas: ` +
       'what a rebuilt host has) and start it. Poll every sentinel\'s SENTINEL MASTER num-other-sentinels and ' +
