@@ -75,11 +75,13 @@ async function linkOf(t: StartedSentinelTopology, node: string): Promise<string>
  * all true for a moment after a replica restarts. An operator waits for this before failing over; so does the
  * upgrade. The time it took, or null.
  */
-async function promotable(t: StartedSentinelTopology, node: string, infoMs: number, boundMs: number): Promise<number | null> {
+async function promotable(t: StartedSentinelTopology, node: string, infoMs: number, boundMs: number, seen: Observations): Promise<number | null> {
   const from = now();
+  const last = new Map<string, string>();
   const ready = async (s: string): Promise<boolean> => {
     const list = (await t.adminCall<unknown[]>(s, 'SENTINEL', 'REPLICAS', t.masterName)).map(pairs);
     const r = list.find((x) => t.nameOf(x['ip'] ?? '', x['port'] ?? '') === node);
+    last.set(s, r ? `flags ${r['flags']}, link ${r['master-link-status']}, info ${r['info-refresh']} ms ago` : 'not listed');
     return r !== undefined && r['flags'] === 'slave' && r['master-link-status'] === 'ok' && Number(r['info-refresh']) < 3 * infoMs;
   };
   while (now() - from < boundMs) {
@@ -87,13 +89,14 @@ async function promotable(t: StartedSentinelTopology, node: string, infoMs: numb
     if (all.every(Boolean)) return Math.round(now() - from);
     await sleep(50);
   }
+  seen.note(`${node} not promotable after ${boundMs} ms: ${[...last].map(([s, v]) => `${s}: ${v}`).join('; ')}`);
   return null;
 }
 
 /** What a sentinel knows right after it came back: "2 others, 2 replicas, master redis-1". */
 async function sentinelView(t: StartedSentinelTopology, s: string): Promise<string> {
   const m = pairs(await t.adminCall(s, 'SENTINEL', 'MASTER', t.masterName));
-  return `${m['num-other-sentinels']} others, ${m['num-slaves']} replicas, master ${m['ip']}`;
+  return `${m['num-other-sentinels']} others, ${m['num-slaves']} replicas, master ${t.nameOf(m['ip'] ?? '', m['port'] ?? '') ?? m['ip']}`;
 }
 
 /** Budgets per step, from the configuration (see the scenario's expectation). */
@@ -126,7 +129,7 @@ export const rollingUpgrade = (): Scenario => {
       await injectNow(ctx, step);
       seen.set(`${node}.downMs`, Number(step.detail['downMs']));
       seen.set(`${node}.attachedMs`, await replicaWithin(t, node, settle, true));
-      seen.set(`${node}.promotableMs`, await promotable(t, node, sentinelPeriods(timings).infoMs, settle));
+      seen.set(`${node}.promotableMs`, await promotable(t, node, sentinelPeriods(timings).infoMs, settle, seen));
       await healNow(ctx, step);
     };
     // 1-2: the replicas, one at a time, each back and replicating before the next.
