@@ -13,11 +13,12 @@ import type { ComparisonReport, ComparisonVerdict, Finding, MetricTest, Scenario
 import { STRIP_COLORS, stripPlot } from './strip.ts';
 import { metricRows, testCells, variantTotals } from './view.ts';
 
-export const COMPARISON_COLORS: Readonly<Record<ComparisonVerdict | 'ok', string>> = {
+export const COMPARISON_COLORS: Readonly<Record<ComparisonVerdict | 'ok' | 'not-applicable', string>> = {
   regression: VERDICT_COLORS.fail,
   'no-regression': VERDICT_COLORS.pass,
   ok: VERDICT_COLORS.pass,
   inconclusive: VERDICT_COLORS.error,
+  'not-applicable': '#7f7f7f',
 };
 
 export const TEST_COLORS: Readonly<Record<TestVerdict, string>> = {
@@ -72,11 +73,11 @@ function variantsTable(r: ComparisonReport): string {
   const totals = variantTotals(r);
   const rows = r.variants
     .map((v, i) => {
-      const t = totals[i] ?? { pass: 0, fail: 0, error: 0, missing: 0 };
+      const t = totals[i] ?? { pass: 0, fail: 0, error: 0, 'not-applicable': 0, missing: 0 };
       const report = v.report ? `<a href="${esc(v.report)}">run report</a>` : MISSING;
       return `<tr><td>${i === 0 ? '<b>baseline</b>' : `candidate ${i}`}</td><td class="mono">${esc(v.label)}</td><td>${esc(v.serverVersion ?? MISSING)}</td>
 <td class="mono small wrap-any">${esc(v.redisImage)}</td><td class="mono small wrap-any">${esc(v.sentinelImage)}${v.sentinelImage !== v.redisImage ? ' <span class="tag">mixed</span>' : ''}</td>
-<td class="mono small wrap-any">${esc(v.toxiproxyImage)}</td><td class="num">${t.pass} / ${t.fail} / ${t.error}</td><td>${report}</td></tr>`;
+<td class="mono small wrap-any">${esc(v.toxiproxyImage)}</td><td class="num">${t.pass} / ${t.fail} / ${t.error}${t['not-applicable'] ? ` (${t['not-applicable']} n/a)` : ''}</td><td>${report}</td></tr>`;
     })
     .join('\n');
   return `<div class="table-scroll"><table class="summary"><thead><tr><th>Role</th><th>Variant</th><th>Server</th><th>Redis image</th><th>Sentinel image</th><th>Toxiproxy image</th><th>pass / fail / error</th><th>Report</th></tr></thead>

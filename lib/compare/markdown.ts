@@ -9,7 +9,7 @@ import type { ComparisonReport, ComparisonVerdict, Finding, ScenarioComparison }
 import { calibrationLine } from './calibrate.ts';
 import { testCells, variantTotals } from './view.ts';
 
-const ICON: Record<ComparisonVerdict | 'ok', string> = { regression: '❌', 'no-regression': '✅', ok: '✅', inconclusive: '⚠️' };
+const ICON: Record<ComparisonVerdict | 'ok' | 'not-applicable', string> = { regression: '❌', 'no-regression': '✅', ok: '✅', inconclusive: '⚠️', 'not-applicable': '➖' };
 const VERDICT_ICON: Record<string, string> = { pass: '✅', fail: '❌', error: '⚠️' };
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');

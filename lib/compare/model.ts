@@ -33,7 +33,8 @@ export interface ScenarioOutcome {
   id: string;
   title: string;
   tags: string[];
-  verdict: 'pass' | 'fail' | 'error';
+  /** not-applicable: the server lacks a feature the scenario requires (it did not run; `error` says why). */
+  verdict: 'pass' | 'fail' | 'error' | 'not-applicable';
   error: string | null;
   /** Names of the scenario's expectations that failed. */
   failedAssertions: string[];
@@ -64,7 +65,9 @@ export type FindingKind =
   /** The pair could not be judged (baseline errored, scenario missing, figure not measured). */
   | 'not-comparable'
   /** Too few trials or too much spread to decide on a metric. */
-  | 'inconclusive';
+  | 'inconclusive'
+  /** The scenario does not apply to one side's server version (it did not run there): nothing to compare. */
+  | 'not-applicable';
 
 export interface Finding {
   kind: FindingKind;
@@ -80,7 +83,8 @@ export interface Finding {
   message: string;
 }
 
-export type ScenarioVerdict = 'regression' | 'ok' | 'inconclusive';
+/** not-applicable: no candidate could be compared because the scenario does not apply to a side's server. */
+export type ScenarioVerdict = 'regression' | 'ok' | 'inconclusive' | 'not-applicable';
 export type ComparisonVerdict = 'regression' | 'no-regression' | 'inconclusive';
 
 export interface ScenarioComparison {

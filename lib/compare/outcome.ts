@@ -32,8 +32,8 @@ function base(r: Omit<ScenarioResult, 'history'>, figures: KeyFigures, declared?
     id: r.scenario?.id ?? 'unknown',
     title: r.scenario?.title ?? r.scenario?.id ?? 'unknown',
     tags: r.scenario?.tags ?? [],
-    // A not-applicable trial did not run: compared like one that did not complete, with the reason as its error.
-    verdict: r.verdict === 'pass' || r.verdict === 'fail' ? r.verdict : 'error',
+    // A not-applicable trial did not run: it is not compared (verdict.ts), and its reason is kept as its error.
+    verdict: r.verdict === 'pass' || r.verdict === 'fail' || r.verdict === 'not-applicable' ? r.verdict : 'error',
     error: r.error ?? (r.notApplicable ? `not applicable: ${r.notApplicable}` : null),
     failedAssertions: failedAssertions(r),
     invalidChecks: invalidChecks(r),

@@ -13,14 +13,17 @@ import type { ComparisonVerdict, Finding, FindingKind, MetricTest, ScenarioCompa
 import { TRIAL_METRICS } from './metrics.ts';
 import { judgeLoss, judgePassRate, judgeTiming, testSeed } from './trials.ts';
 
+/** A trial that ran to a verdict (not an error, not a scenario the server does not support). */
+const completed = (o: ScenarioOutcome): boolean => o.verdict === 'pass' || o.verdict === 'fail';
+
 function values(trials: readonly ScenarioOutcome[], key: string): { values: number[]; missing: number } {
-  const done = trials.filter((o) => o.verdict !== 'error');
+  const done = trials.filter(completed);
   const v = done.map((o) => o.metrics?.[key] ?? null).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
   return { values: v, missing: done.length - v.length };
 }
 
 function lostCounts(trials: readonly ScenarioOutcome[]): number[] {
-  return trials.filter((o) => o.verdict !== 'error' && typeof o.figures.lost === 'number').map((o) => o.figures.lost as number);
+  return trials.filter((o) => completed(o) && typeof o.figures.lost === 'number').map((o) => o.figures.lost as number);
 }
 
 const KIND: Record<MetricTest['unit'], { worse: FindingKind; better: FindingKind }> = {
@@ -47,6 +50,13 @@ export function compareTrials(
   const f = (kind: FindingKind, message: string): Finding => ({ kind, regression: false, variant, scenario, message });
   if (baseline.length === 0) return { tests: [], findings: [f('not-comparable', `${scenario} was not run on the baseline`)] };
   if (candidate.length === 0) return { tests: [], findings: [f('not-comparable', `${scenario} was not run on ${variant}`)] };
+  // A scenario the server lacks a feature for is not a failure of that server: say so, compare nothing.
+  const na = (side: readonly ScenarioOutcome[], name: string): Finding | null =>
+    side.every((o) => o.verdict === 'not-applicable') ? f('not-applicable', `not applicable on ${name}: ${(side[0]?.error ?? '').replace(/^not applicable: /, '')}`) : null;
+  const notApplicable = na(baseline, 'the baseline') ?? na(candidate, variant);
+  if (notApplicable) return { tests: [], findings: [notApplicable] };
+  baseline = baseline.filter((o) => o.verdict !== 'not-applicable');
+  candidate = candidate.filter((o) => o.verdict !== 'not-applicable');
   const findings: Finding[] = [];
   if (baseline.every((o) => o.verdict === 'error')) {
     findings.push(f('not-comparable', `no baseline trial completed (${baseline[0]?.error ?? 'unknown error'}); nothing to compare against`));
@@ -74,8 +84,9 @@ export function compareTrials(
   return { tests, findings };
 }
 
-export function scenarioVerdict(findings: readonly Finding[]): ScenarioVerdict {
+export function scenarioVerdict(findings: readonly Finding[], tests = 1): ScenarioVerdict {
   if (findings.some((x) => x.regression)) return 'regression';
+  if (tests === 0 && findings.length > 0 && findings.every((x) => x.kind === 'not-applicable')) return 'not-applicable';
   if (findings.some((x) => x.kind === 'not-comparable' || x.kind === 'inconclusive')) return 'inconclusive';
   return 'ok';
 }
@@ -96,11 +107,13 @@ export function compareScenarios(
       findings.push(...r.findings);
     });
     const outcomes = variants.map((_, i) => s.trials[i]?.[0] ?? null);
-    return { id: s.id, title: s.title, tags: s.tags, outcomes, trials: variants.map((_, i) => s.trials[i] ?? []), tests, findings, verdict: scenarioVerdict(findings) };
+    return { id: s.id, title: s.title, tags: s.tags, outcomes, trials: variants.map((_, i) => s.trials[i] ?? []), tests, findings, verdict: scenarioVerdict(findings, tests.length) };
   });
 }
 
-export function overallVerdict(scenarios: readonly ScenarioComparison[]): ComparisonVerdict {
+export function overallVerdict(all: readonly ScenarioComparison[]): ComparisonVerdict {
+  // Scenarios that apply to no compared pair say nothing either way.
+  const scenarios = all.filter((s) => s.verdict !== 'not-applicable');
   if (scenarios.length === 0) return 'inconclusive';
   if (scenarios.some((s) => s.verdict === 'regression')) return 'regression';
   if (scenarios.some((s) => s.verdict === 'inconclusive')) return 'inconclusive';
@@ -129,6 +142,6 @@ export function verdictLines(scenarios: readonly ScenarioComparison[]): string[]
   return scenarios.flatMap((s) => [
     `${s.verdict.toUpperCase()} ${s.id}`,
     ...s.tests.map((x) => `  ${x.variant} ${x.label}: ${x.judged ? mark[x.verdict] : 'not judged'} — ${x.reason}`),
-    ...s.findings.filter((x) => x.kind === 'not-comparable').map((x) => `  ${x.variant}: ${x.message}`),
+    ...s.findings.filter((x) => x.kind === 'not-comparable' || x.kind === 'not-applicable').map((x) => `  ${x.variant}: ${x.message}`),
   ]);
 }

@@ -121,9 +121,9 @@ export function metricRows(s: ScenarioComparison, labels: readonly string[]): Me
 }
 
 /** Per variant: how many scenarios passed / failed / errored. */
-export function variantTotals(r: ComparisonReport): { pass: number; fail: number; error: number; missing: number }[] {
+export function variantTotals(r: ComparisonReport): { pass: number; fail: number; error: number; 'not-applicable': number; missing: number }[] {
   return r.variants.map((_, i) => {
-    const t = { pass: 0, fail: 0, error: 0, missing: 0 };
+    const t = { pass: 0, fail: 0, error: 0, 'not-applicable': 0, missing: 0 };
     for (const s of r.scenarios) {
       const o = s.outcomes[i];
       if (!o) t.missing++;

@@ -207,3 +207,35 @@ describe('comparison: outcomes, metrics and labels', () => {
     ).to.deep.equal(['redis-7.0.15', 'redis-7.0.15-2', 'redis-7.0.15_sentinel-valkey-9.0']);
   });
 });
+
+describe('compare: a scenario that does not apply to a server', () => {
+  const na = (): ScenarioOutcome => outcome({ verdict: 'not-applicable', error: 'not applicable: ACL users needs Redis >= 6.0; this is redis 5.0.6' });
+  const five = (make: () => ScenarioOutcome): ScenarioOutcome[] => Array.from({ length: 5 }, make);
+
+  it('is neither a failure nor a regression of that server: no test, one not-applicable finding naming the reason', () => {
+    const r = compareTrials(five(() => outcome()), five(na), T, 'redis-5.0.6', 'auth-acl');
+    expect(r.tests).to.deep.equal([]);
+    expect(r.findings).to.have.length(1);
+    expect(r.findings[0]).to.include({ kind: 'not-applicable', regression: false });
+    expect(r.findings[0]?.message).to.match(/not applicable on redis-5\.0\.6: ACL users needs Redis >= 6\.0/);
+    expect(scenarioVerdict(r.findings, r.tests.length)).to.equal('not-applicable');
+  });
+
+  it('the same when the baseline is the old server', () => {
+    const r = compareTrials(five(na), five(() => outcome()), T, 'redis-7.0.15', 'auth-acl');
+    expect(r.findings[0]?.message).to.match(/^not applicable on the baseline/);
+  });
+
+  it('is left out of the overall verdict; alone it decides nothing', () => {
+    const applies = { id: 'a', title: 'a', tags: [], outcomes: [], trials: [], tests: [], findings: [], verdict: 'ok' as const };
+    const notApplies = { ...applies, id: 'b', verdict: 'not-applicable' as const };
+    expect(overallVerdict([applies, notApplies])).to.equal('no-regression');
+    expect(overallVerdict([notApplies])).to.equal('inconclusive');
+  });
+
+  it('a pass-rate test still counts a trial that errored (it is not a not-applicable one)', () => {
+    const r = compareTrials(five(() => outcome()), five(() => outcome({ verdict: 'error', error: 'boom' })), T, 'x', 'kill-master');
+    expect(r.tests.length).to.be.greaterThan(0);
+    expect(r.findings.some((f) => f.kind === 'not-applicable')).to.equal(false);
+  });
+});
