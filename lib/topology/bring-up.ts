@@ -43,7 +43,7 @@ export class BringUp {
   /** Sentinel periods to restore after the bring-up, per sentinel (see `bootPingPeriodMs`). */
   private readonly restore = new Map<string, (string | number)[]>();
   /** Sentinels whose down-after is held for the bring-up (see `holdDownAfter`). */
-  private readonly restoreDownAfter = new Set<string>();
+  private readonly restoreDownAfter = new Map<string, number>();
 
   constructor(t: StartedSentinelTopology, networkName: string) {
     this.t = t;
@@ -247,8 +247,15 @@ export class BringUp {
    */
   private async holdDownAfter(name: string): Promise<void> {
     const o = this.t.options;
-    await this.t.adminCall(name, 'SENTINEL', 'SET', o.masterName, 'down-after-milliseconds', Math.max(o.startupTimeoutMs, o.downAfterMs));
-    this.restoreDownAfter.add(name);
+    // Put back what the sentinel loaded (a config line after the harness's own may differ from options.downAfterMs).
+    const loaded = Number(pairs(await this.t.adminCall(name, 'SENTINEL', 'MASTER', o.masterName))['down-after-milliseconds']);
+    if (!Number.isInteger(loaded) || loaded <= 0) return;
+    try {
+      await this.t.adminCall(name, 'SENTINEL', 'SET', o.masterName, 'down-after-milliseconds', Math.max(o.startupTimeoutMs, loaded));
+      this.restoreDownAfter.set(name, loaded);
+    } catch {
+      // SENTINEL SET refused (an ACL without sentinel|set, as a mutant runs): the sentinel keeps its down-after.
+    }
   }
 
   /** Put back the periods shortened and the down-after held for the bring-up. */
@@ -256,7 +263,7 @@ export class BringUp {
     const o = this.t.options;
     await Promise.all([...this.restore].map(([name, args]) => this.t.adminCall(name, 'SENTINEL', 'DEBUG', ...args)));
     this.restore.clear();
-    await Promise.all([...this.restoreDownAfter].map((name) => this.t.adminCall(name, 'SENTINEL', 'SET', o.masterName, 'down-after-milliseconds', o.downAfterMs)));
+    await Promise.all([...this.restoreDownAfter].map(([name, ms]) => this.t.adminCall(name, 'SENTINEL', 'SET', o.masterName, 'down-after-milliseconds', ms)));
     this.restoreDownAfter.clear();
   }
 }
