@@ -48,6 +48,14 @@ export const SENTINEL_MAX_DESYNC_MS = 1000;
  */
 export const SENTINEL_TICK_MS = 100;
 /**
+ * replicationCron runs once a second (server.c: run_with_period(1000)) and sends the replica's REPLCONF ACK. After a
+ * diskless full sync the master streams commands to the replica only from its first ACK on
+ * (repl_start_cmd_stream_on_ack: "Waiting for REPLCONF ACK from slave to enable streaming"); when the replica's
+ * immediate ACK races the master's end-of-transfer check, the next one comes with this cron, so a just-synced replica
+ * may receive up to one period of the stream (writes, PUBLISHed hellos) at once.
+ */
+export const REPLICATION_CRON_MS = 1000;
+/**
  * Replication lag budget on these links (loopback through a toxiproxy sidecar): how long an acknowledged write may
  * exist only on the master. Writes acknowledged this long before an abrupt fault may be lost.
  */
@@ -57,6 +65,25 @@ export const REPLICATION_LAG_BUDGET_MS = 50;
  * event recorder may run this much late. Added once to every "latest" bound below, never to an "earliest" one.
  */
 export const SCHEDULING_SLACK_MS = 200;
+
+/**
+ * sentinel_ping_period (SENTINEL DEBUG ping-period, default SENTINEL_PING_PERIOD): sentinelReconnectInstance retries
+ * a disconnected link at most once per this period (link->last_reconn_time), whatever down-after is.
+ */
+export function reconnectPeriodMs(t: Pick<Timings, 'notes' | 'sentinelDebug'>): number {
+  return sentinelDebugOf(t)['ping-period'] ?? SENTINEL_PING_PERIOD_MS;
+}
+
+/**
+ * Latest time, after a restarted peer (sentinel or redis node) answers again, at which a sentinel counts it usable
+ * (no longer +sdown; SENTINEL CKQUORUM counts it): its next reconnection attempt (one reconnect period), the PING sent
+ * on connecting ("Send a PING ASAP when reconnecting"), whose reply clears the pending PING, then the next timer tick
+ * that clears S_DOWN (sentinelCheckSubjectivelyDown), plus the scheduling slack for the connect and the reply through
+ * the proxies on a loaded machine.
+ */
+export function peerRecountLatestMs(t: Pick<Timings, 'notes' | 'sentinelDebug'>): number {
+  return reconnectPeriodMs(t) + SENTINEL_TICK_MS + SCHEDULING_SLACK_MS;
+}
 
 export interface SentinelPeriods {
   pingMs: number;

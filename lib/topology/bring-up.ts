@@ -42,6 +42,8 @@ export class BringUp {
   private readonly networkName: string;
   /** Sentinel periods to restore after the bring-up, per sentinel (see `bootPingPeriodMs`). */
   private readonly restore = new Map<string, (string | number)[]>();
+  /** Sentinels whose down-after is held for the bring-up (see `holdDownAfter`). */
+  private readonly restoreDownAfter = new Map<string, number>();
 
   constructor(t: StartedSentinelTopology, networkName: string) {
     this.t = t;
@@ -104,6 +106,7 @@ export class BringUp {
         steps.add(
           (async () => {
             await startServer(s, gated ? [] : [replication]);
+            if (gated) await this.holdDownAfter(s.name);
             await this.bootSentinel(s.name);
             if (gated) await replication.then(() => this.openSentinelLinks(s));
           })(),
@@ -232,10 +235,36 @@ export class BringUp {
     if (settings.length > 0) await this.t.adminCall(name, 'SENTINEL', 'DEBUG', ...settings.flat());
   }
 
-  /** Put back the periods shortened for the bring-up. */
+  /**
+   * While its links to the redis nodes are held closed, a sentinel's down-after clock runs from its start
+   * (sentinelCheckSubjectivelyDown: a disconnected link counts from last_avail_time, set when the link was
+   * created). When the bring-up holds them longer than down-after (a slow master start or replication under
+   * load: seen with Valkey 9.1.2, whose sentinels started ~0.4-0.7 s before the master), the sentinels mark the
+   * master +sdown, +odown and try a failover that aborts (no good replica); that attempt's failover_start_time
+   * then blocks every failover for 2 x failover-timeout (sentinelStartFailoverIfNeeded: "Next failover delay"),
+   * i.e. the first 12 s of the scenario. So down-after is held at the bring-up's own bound until the links are
+   * open and every sentinel is ready, then put back (afterBoot).
+   */
+  private async holdDownAfter(name: string): Promise<void> {
+    const o = this.t.options;
+    // Put back what the sentinel loaded (a config line after the harness's own may differ from options.downAfterMs).
+    const loaded = Number(pairs(await this.t.adminCall(name, 'SENTINEL', 'MASTER', o.masterName))['down-after-milliseconds']);
+    if (!Number.isInteger(loaded) || loaded <= 0) return;
+    try {
+      await this.t.adminCall(name, 'SENTINEL', 'SET', o.masterName, 'down-after-milliseconds', Math.max(o.startupTimeoutMs, loaded));
+      this.restoreDownAfter.set(name, loaded);
+    } catch {
+      // SENTINEL SET refused (an ACL without sentinel|set, as a mutant runs): the sentinel keeps its down-after.
+    }
+  }
+
+  /** Put back the periods shortened and the down-after held for the bring-up. */
   private async afterBoot(): Promise<void> {
+    const o = this.t.options;
     await Promise.all([...this.restore].map(([name, args]) => this.t.adminCall(name, 'SENTINEL', 'DEBUG', ...args)));
     this.restore.clear();
+    await Promise.all([...this.restoreDownAfter].map(([name, ms]) => this.t.adminCall(name, 'SENTINEL', 'SET', o.masterName, 'down-after-milliseconds', ms)));
+    this.restoreDownAfter.clear();
   }
 }
 

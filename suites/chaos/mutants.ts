@@ -240,16 +240,24 @@ export const mutants: readonly Mutant[] = [
     why: 'master-reboot-down-after-period 2 x down-after: the loading master is +sdown that long after the +reboot and failed over',
     patch: (s, b) => sentinelLine(s, `sentinel master-reboot-down-after-period ${b.masterName} ${2 * b.downAfterMs}`),
   },
+  {
+    id: 'sentinel-wiped-rejoin/no-hello',
+    scenario: 'sentinel-wiped-rejoin',
+    // A per-node hook would break only the rejoin (the wiped sentinel keeping its old run id); the rewritten config
+    // takes the run's options, so a hidden sentinel.conf line lands on every sentinel alike. What the scenario claims
+    // is that the rejoin happens through hello messages, within three hello periods: take those away. Hellos travel
+    // two ways (sentinelSendHello PUBLISHes to masters, replicas AND known sentinels), so PUBLISH is renamed away on
+    // the redis nodes and refused by the sentinels' ACL. The pre-seeded topology still starts; only announcements stop.
+    why: 'no hello messages (PUBLISH disabled on the redis nodes, refused by the sentinels): the wiped sentinel never learns its peers and they never see its new run id — no +sentinel-invalid-addr',
+    patch: (s) => ({ ...redisLines(s, 'rename-command PUBLISH ""'), ...sentinelLine(s, 'user default on nopass ~* &* +@all -publish') }),
+  },
 ];
 
 /**
  * Scenarios of the default catalogue without a mutant yet, with the reason: reported by the mutant run, and the only
  * exception its coverage test allows.
  */
-export const UNCOVERED: Readonly<Record<string, string>> = {
-  'sentinel-wiped-rejoin':
-    'the scenario rewrites the wiped sentinel\'s config from the run\'s own options, so a hidden sentinel.conf line lands on every sentinel alike; breaking only the rejoin (e.g. the old run id kept) needs a per-node hook',
-};
+export const UNCOVERED: Readonly<Record<string, string>> = {};
 
 /** The configuration a scenario runs with, without any mutant: defaults < the run's settings < the scenario's own. */
 export function baseOptions(s: Scenario, run: Partial<TopologyOptions> = {}): TopologyOptions {

@@ -5,6 +5,7 @@
  */
 import { now, sleep } from '../../../lib/clock.ts';
 import { SENTINEL_PING_PERIOD_MS, SENTINEL_TICK_MS } from '../../../lib/scenario/bounds.ts';
+import { parseInfo } from '../../../lib/topology/ready.ts';
 import type { StartedSentinelTopology } from '../../../lib/topology/topology.ts';
 
 export { SENTINEL_TICK_MS };
@@ -79,4 +80,27 @@ export async function pollUntil<T>(probe: () => Promise<T>, done: (v: T) => bool
     if (now() > deadline) return { value, at: undefined, notBefore };
     await sleep(POLL_MS);
   }
+}
+
+/** Replication offsets of every redis node: the master's master_repl_offset, each replica's slave_repl_offset. */
+async function offsets(t: StartedSentinelTopology): Promise<{ master: number; replicas: number[] }> {
+  const infos = await Promise.all(t.redisNames().map(async (n) => parseInfo(String(await t.adminCall(n, 'INFO', 'replication')))));
+  const master = infos.find((i) => i['role'] === 'master');
+  if (!master) throw new Error('no redis node reports role:master');
+  return { master: Number(master['master_repl_offset']), replicas: infos.filter((i) => i !== master).map((i) => Number(i['slave_repl_offset'])) };
+}
+
+/**
+ * Wait until every replica has applied the master's replication stream up to the master's offset as it is now, i.e.
+ * every PUBLISH made so far (Sentinel's hello messages are PUBLISHed on the master and propagated to the replicas with
+ * the stream) has been delivered to the replicas' subscribers. A replica that has just finished a diskless sync may
+ * hold back up to one replicationCron period of the stream (bounds.ts, REPLICATION_CRON_MS) and then deliver it at once.
+ */
+export async function replicasCaughtUp(t: StartedSentinelTopology, timeoutMs: number): Promise<Transition<number[]>> {
+  const target = (await offsets(t)).master;
+  return pollUntil(
+    async () => (await offsets(t)).replicas,
+    (v) => v.every((o) => o >= target),
+    timeoutMs,
+  );
 }
