@@ -124,9 +124,15 @@ export function sentinelPeriods(t: Pick<Timings, 'downAfterMs' | 'notes' | 'sent
  */
 export type Failure = 'closed' | 'silent';
 
-/** Earliest first +sdown of the master after the fault (ms): down-after, as no PING can be pending before the fault. */
-export function sdownEarliestMs(t: Timings): number {
-  return t.downAfterMs;
+/**
+ * Earliest first +sdown of the master after the fault (ms). `silent`: down-after, counted from the first PING left
+ * unanswered, sent at or after the fault. `closed`: the link drops with no PING pending, and
+ * sentinelCheckSubjectivelyDown counts a disconnected link from last_avail_time — the last PONG, up to one ping
+ * period before the fault — until a reconnection's PING is pending (sentinelReconnectInstance is throttled to one
+ * attempt per ping period by last_reconn_time): down-after minus one ping period.
+ */
+export function sdownEarliestMs(t: Timings, how: Failure = 'silent'): number {
+  return how === 'closed' ? Math.max(0, t.downAfterMs - sentinelPeriods(t).pingMs) : t.downAfterMs;
 }
 
 /**

@@ -34,6 +34,7 @@ import { replicationCut } from './scenarios/replication-cut.ts';
 import { sentinelMasterOneway } from './scenarios/sentinel-master-oneway.ts';
 import { sentinelTilt } from './scenarios/sentinel-tilt.ts';
 import { rollingUpgrade } from './scenarios/rolling-upgrade.ts';
+import { walkthrough } from './scenarios/walkthrough.ts';
 import { sentinelReload } from './scenarios/sentinel-reload.ts';
 import { debugSleepMaster } from './scenarios/debug-sleep-master.ts';
 import { replicaUnannounced } from './scenarios/replica-unannounced.ts';
@@ -80,6 +81,8 @@ export const factories: readonly (() => Scenario)[] = [
   sentinelWipedRejoin,
   // --- upgrades (tag upgrade, extended): --upgrade-to IMAGE, default a rolling restart ---
   rollingUpgrade,
+  // --- the classic walkthrough (tag walkthrough, extended): the same steps on every version ---
+  walkthrough,
 ];
 
 /** A fresh copy of every scenario, in catalogue order. */
