@@ -7,7 +7,8 @@ import type { Scenario } from '../../../lib/scenario/scenario.ts';
 import { events, fault, healNow, injectMs } from './support.ts';
 
 /** A replica's log line for a completed partial or full resync. */
-const RESYNCED = /Successful partial resynchronization with master|MASTER <-> REPLICA sync: Finished with success/;
+// Valkey 8+ says primary where Redis says master ("PRIMARY <-> REPLICA sync: Finished with success").
+const RESYNCED = /Successful partial resynchronization with (master|primary)|(MASTER|PRIMARY) <-> REPLICA sync: Finished with success/;
 
 /** The workload's command timeout (WorkloadOptions.commandTimeoutMs default). */
 const COMMAND_TIMEOUT_MS = 500;
