@@ -22,7 +22,9 @@ import {
   sentinelPeriods,
   type Timings,
 } from '../../../lib/scenario/bounds.ts';
-import type { RunContext } from '../../../lib/scenario/scenario.ts';
+import type { BoundCheck } from '../../../lib/checks/index.ts';
+import { defaultChecks, reattachCheck } from '../../../lib/scenario/default-checks.ts';
+import type { CheckContext, RunContext } from '../../../lib/scenario/scenario.ts';
 import type { StartedSentinelTopology } from '../../../lib/topology/topology.ts';
 import type { Observations } from './support.ts';
 
@@ -160,4 +162,12 @@ export function throughTheLoad(first: (ctx: RunContext, killed: number) => Promi
     while (!back() && now() < from + CLIENT_WAIT_MS) await sleep(100);
     await sleep(300);
   };
+}
+
+/**
+ * The checks of both loading scenarios: the standard ones, with reattachment bounded from the end of the load (a
+ * loading server neither accepts REPLICAOF nor serves a resync before it has loaded), and the hook's observations.
+ */
+export function loadingChecks(seen: Observations): (c: CheckContext) => BoundCheck[] {
+  return (c) => [...defaultChecks(c).filter((x) => x.name !== 'reattach'), reattachCheck(c, (h) => loadWindow(h).end ?? -Infinity), seen.check()];
 }

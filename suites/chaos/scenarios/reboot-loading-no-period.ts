@@ -8,8 +8,7 @@
 import { expect } from 'chai';
 import { Kill } from '../../../lib/faults/kill.ts';
 import { convergenceBoundMs, rateWindowRange, sdownLatestMs, sentinelWriteRate, writerProcesses } from '../../../lib/scenario/bounds.ts';
-import { reattachCheck } from '../../../lib/scenario/default-checks.ts';
-import { DEFAULT_WORKLOAD, defaultChecks } from '../../../lib/scenario/runner.ts';
+import { DEFAULT_WORKLOAD } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
 import {
   DESIGN_DOWN_AFTER_MS,
@@ -17,6 +16,7 @@ import {
   firstLog,
   KEY_LOAD_DELAY_US,
   LOADING_REDIS_CONFIG,
+  loadingChecks,
   loadWindow,
   MASTER_NAME,
   rebootSeenLatestMs,
@@ -58,7 +58,7 @@ export const rebootLoadingNoPeriod = (): Scenario => {
     allowLoss: true,
     convergence: { timeoutMs: (t) => convergenceBoundMs(t) },
     // The replicas cannot resync before the master has loaded: Sentinel's reattachment bound counts from the end of the load.
-    checks: (c) => [...defaultChecks(c).filter((x) => x.name !== 'reattach'), reattachCheck(c, (h) => loadWindow(h).end ?? -Infinity), seen.check()],
+    checks: loadingChecks(seen),
     expect: (r, e) => {
       const h = r.history;
       const k = fault(r, 0);

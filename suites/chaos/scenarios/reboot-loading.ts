@@ -17,8 +17,7 @@ import {
   ODOWN_AFTER_SDOWN_MS,
   PROMOTED_AFTER_SELECTED_MS,
 } from '../../../lib/scenario/bounds.ts';
-import { reattachCheck } from '../../../lib/scenario/default-checks.ts';
-import { DEFAULT_WORKLOAD, defaultChecks } from '../../../lib/scenario/runner.ts';
+import { DEFAULT_WORKLOAD } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
 import {
   DESIGN_DOWN_AFTER_MS,
@@ -26,6 +25,7 @@ import {
   firstLog,
   KEY_LOAD_DELAY_US,
   LOADING_REDIS_CONFIG,
+  loadingChecks,
   loadWindow,
   MASTER_NAME,
   rebootPeriodMs,
@@ -99,7 +99,7 @@ export const rebootLoading = (): Scenario => {
     allowLoss: true,
     convergence: { timeoutMs: (t) => convergenceBoundMs(t) },
     // The old master refuses REPLICAOF while it loads: Sentinel's reattachment bound counts from the end of the load.
-    checks: (c) => [...defaultChecks(c).filter((x) => x.name !== 'reattach'), reattachCheck(c, (h) => loadWindow(h).end ?? -Infinity), seen.check()],
+    checks: loadingChecks(seen),
     expect: (r, e) => {
       const h = r.history;
       const k = fault(r, 0);

@@ -30,7 +30,8 @@ import {
 } from '../../../lib/scenario/bounds.ts';
 import { defaultChecks, DEFAULT_WORKLOAD, type RunContext } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
-import { pairs, parseInfo } from '../../../lib/topology/ready.ts';
+import { describeVersion, parseServerVersion } from '../../../lib/topology/features.ts';
+import { pairs, parseInfo, replicaLinkUp } from '../../../lib/topology/ready.ts';
 import type { StartedSentinelTopology } from '../../../lib/topology/topology.ts';
 import { healNow, injectNow, nodeOf, Observations, switchedSince, switchWaitMs } from './support.ts';
 
@@ -39,10 +40,18 @@ const COMMAND_TIMEOUT_MS = 500;
 
 /** "redis 7.0.15" / "valkey 9.1.2" from a node's INFO server (sentinels answer it too). */
 async function versionOf(t: StartedSentinelTopology, name: string): Promise<string> {
-  const info = String(await t.adminCall(name, 'INFO', 'server'));
-  const valkey = /valkey_version:(\S+)/.exec(info)?.[1];
-  const redis = /redis_version:(\S+)/.exec(info)?.[1];
-  return valkey ? `valkey ${valkey}` : redis ? `redis ${redis}` : 'unknown';
+  const v = parseServerVersion(String(await t.adminCall(name, 'INFO', 'server')));
+  return v ? describeVersion(v) : 'unknown';
+}
+
+/** Poll `probe` every 50 ms for at most `boundMs`; the time until it held, or null (a throw counts as not yet). */
+async function timeUntil(boundMs: number, probe: () => Promise<boolean>): Promise<number | null> {
+  const from = now();
+  while (now() - from < boundMs) {
+    if (await probe().catch(() => false)) return Math.round(now() - from);
+    await sleep(50);
+  }
+  return null;
 }
 
 /**
@@ -50,18 +59,9 @@ async function versionOf(t: StartedSentinelTopology, name: string): Promise<stri
  * took, or null. The old master is only required to be demoted: an old-version replica of an upgraded master may
  * be unable to sync at all (a newer RDB format it cannot load) until it is replaced itself.
  */
-async function replicaWithin(t: StartedSentinelTopology, node: string, boundMs: number, linkUp: boolean): Promise<number | null> {
-  const from = now();
-  while (now() - from < boundMs) {
-    try {
-      const p = parseInfo(await t.adminCall<string>(node, 'INFO', 'replication'));
-      if (p['role'] === 'slave' && (!linkUp || p['master_link_status'] === 'up')) return Math.round(now() - from);
-    } catch {
-      // not answering yet: keep polling
-    }
-    await sleep(50);
-  }
-  return null;
+function replicaWithin(t: StartedSentinelTopology, node: string, boundMs: number, linkUp: boolean): Promise<number | null> {
+  const demoted = async (): Promise<boolean> => parseInfo(await t.adminCall<string>(node, 'INFO', 'replication'))['role'] === 'slave';
+  return timeUntil(boundMs, linkUp ? () => replicaLinkUp(t, node) : demoted);
 }
 
 /** A replica's link to its master as it reports it ("up" / "down"), or "unknown". */
@@ -76,7 +76,6 @@ async function linkOf(t: StartedSentinelTopology, node: string): Promise<string>
  * upgrade. The time it took, or null.
  */
 async function promotable(t: StartedSentinelTopology, node: string, infoMs: number, boundMs: number, seen: Observations): Promise<number | null> {
-  const from = now();
   const last = new Map<string, string>();
   const ready = async (s: string): Promise<boolean> => {
     const list = (await t.adminCall<unknown[]>(s, 'SENTINEL', 'REPLICAS', t.masterName)).map(pairs);
@@ -84,13 +83,9 @@ async function promotable(t: StartedSentinelTopology, node: string, infoMs: numb
     last.set(s, r ? `flags ${r['flags']}, link ${r['master-link-status']}, info ${r['info-refresh']} ms ago` : 'not listed');
     return r !== undefined && r['flags'] === 'slave' && r['master-link-status'] === 'ok' && Number(r['info-refresh']) < 3 * infoMs;
   };
-  while (now() - from < boundMs) {
-    const all = await Promise.all(t.sentinelNames().map((s) => ready(s).catch(() => false)));
-    if (all.every(Boolean)) return Math.round(now() - from);
-    await sleep(50);
-  }
-  seen.note(`${node} not promotable after ${boundMs} ms: ${[...last].map(([s, v]) => `${s}: ${v}`).join('; ')}`);
-  return null;
+  const took = await timeUntil(boundMs, async () => (await Promise.all(t.sentinelNames().map((s) => ready(s).catch(() => false)))).every(Boolean));
+  if (took === null) seen.note(`${node} not promotable after ${boundMs} ms: ${[...last].map(([s, v]) => `${s}: ${v}`).join('; ')}`);
+  return took;
 }
 
 /** What a sentinel knows right after it came back: "2 others, 2 replicas, master redis-1". */
