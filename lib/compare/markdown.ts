@@ -10,7 +10,11 @@ import { calibrationLine } from './calibrate.ts';
 import { testCells, variantTotals } from './view.ts';
 
 const ICON: Record<ComparisonVerdict | 'ok' | 'not-applicable', string> = { regression: '❌', 'no-regression': '✅', ok: '✅', inconclusive: '⚠️', 'not-applicable': '➖' };
-const VERDICT_ICON: Record<string, string> = { pass: '✅', fail: '❌', error: '⚠️' };
+/** The pass count's own mark: all passed, none passed, or some — never a tick beside 0/5. */
+export function passCountIcon(passed: number, total: number): string {
+  if (total > 0 && passed === total) return '✅';
+  return passed === 0 ? '❌' : '⚠️';
+}
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
@@ -21,6 +25,8 @@ function findingLine(f: Finding, withScenario: boolean): string {
 
 const TEST_ICON: Record<string, string> = { regression: '❌ ', improvement: '✅ ', '~': '', inconclusive: '⚠️ ', 'not judged': '' };
 
+const passedLine = (passed: number, total: number): string => `${passed}/${total} ${passCountIcon(passed, total)}`;
+
 function scenarioSection(r: ComparisonReport, s: ScenarioComparison): string {
   const multi = r.variants.length > 2;
   const head = `| Metric${multi ? ' | Variant' : ''} | Baseline median | Candidate median | Δ median [95% CI] | p | Verdict |`;
@@ -30,7 +36,7 @@ function scenarioSection(r: ComparisonReport, s: ScenarioComparison): string {
     const verdict = `${TEST_ICON[c.verdict] ?? ''}${c.verdict}`;
     return `| ${mdCell(x.label, 60)}${multi ? ` | \`${mdCell(x.variant, 80)}\`` : ''} | ${mdCell(c.baseline, 60)} | ${mdCell(c.candidate, 60)} | ${mdCell(c.delta, 80)} | ${c.p} | ${x.verdict === 'regression' && x.judged ? `**${verdict}**` : verdict} |`;
   });
-  const passes = s.trials.map((list, i) => `${i === 0 ? 'baseline' : `\`${mdCell(r.variants[i]?.label ?? '', 80)}\``} ${list.filter((o) => o.verdict === 'pass').length}/${list.length} ${VERDICT_ICON['pass']}`).join(' · ');
+  const passes = s.trials.map((list, i) => `${i === 0 ? 'baseline' : `\`${mdCell(r.variants[i]?.label ?? '', 80)}\``} ${passedLine(list.filter((o) => o.verdict === 'pass').length, list.length)}`).join(' · ');
   const findings = s.findings.length ? s.findings.map((f) => findingLine(f, false)).join('\n') : '- no change beyond the thresholds';
   return [`### ${ICON[s.verdict]} ${mdCell(s.title)} \`${mdCell(s.id, 80)}\`: ${s.verdict}`, '', `Trials passed: ${passes}`, '', head, sep, ...rows, '', findings, ''].join('\n');
 }

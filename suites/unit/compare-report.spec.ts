@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { renderComparisonHtml } from '../../lib/compare/html.ts';
 import { renderComparisonJunit } from '../../lib/compare/junit.ts';
-import { renderComparisonMarkdown } from '../../lib/compare/markdown.ts';
+import { passCountIcon, renderComparisonMarkdown } from '../../lib/compare/markdown.ts';
 import type { ComparisonReport } from '../../lib/compare/model.ts';
 import { stripPlot } from '../../lib/compare/strip.ts';
 import { writeComparison } from '../../lib/compare/write.ts';
@@ -18,6 +18,10 @@ describe('comparison report: renderers', () => {
     expect(r.verdict).to.equal('regression');
     expect(r.scenarios.map((s) => s.verdict)).to.deep.equal(['regression', 'ok']);
     expect(r.scenarios[0]?.findings.filter((f) => f.regression).map((f) => f.metric)).to.deep.equal(['passRate', 'unavailableMs', 'clientRecoveryMs']);
+  });
+
+  it('the pass count carries its own mark: ✅ only when every trial passed', () => {
+    expect([passCountIcon(5, 5), passCountIcon(3, 5), passCountIcon(0, 5), passCountIcon(0, 0)]).to.deep.equal(['✅', '⚠️', '❌', '❌']);
   });
 
   it('HTML: self-contained, escaped, verdict first, one strip plot per test with every trial', () => {
@@ -51,7 +55,9 @@ describe('comparison report: renderers', () => {
     expect(md.split('\n')[0]).to.equal('## ❌ sentinel-chaos comparison `cmp-1`: REGRESSION');
     expect(md).to.include('| Metric | Baseline median | Candidate median | Δ median [95% CI] | p | Verdict |');
     expect(md).to.match(/\| Client recovery \| [^|]+\(n=5\) \| [^|]+\(n=5\) \| \+1\d{3} ms \[[^\]]+\] \| 0\.008 \| \*\*❌ regression\*\* \|/);
-    expect(md).to.include('Trials passed: baseline 5/5');
+    expect(md).to.include('Trials passed: baseline 5/5 ✅');
+    // 3 of 5 candidate trials passed: not a tick.
+    expect(md).to.match(/Trials passed: baseline 5\/5 ✅ · `[^`]+` 3\/5 ⚠️/);
     expect(md).to.include('kill -9 &lt;the&gt; master');
   });
 
