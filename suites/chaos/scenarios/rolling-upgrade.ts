@@ -84,8 +84,27 @@ async function promotable(t: StartedSentinelTopology, node: string, infoMs: numb
     return r !== undefined && r['flags'] === 'slave' && r['master-link-status'] === 'ok' && Number(r['info-refresh']) < 3 * infoMs;
   };
   const took = await timeUntil(boundMs, async () => (await Promise.all(t.sentinelNames().map((s) => ready(s).catch(() => false)))).every(Boolean));
-  if (took === null) seen.note(`${node} not promotable after ${boundMs} ms: ${[...last].map(([s, v]) => `${s}: ${v}`).join('; ')}`);
+  if (took === null) {
+    const why = await channelRefusals(t, node).catch((e: unknown) => `(could not ask ${node}: ${String(e)})`);
+    seen.note(`${node} not promotable after ${boundMs} ms: ${[...last].map(([s, v]) => `${s}: ${v}`).join('; ')}${why ? `. ${why}` : ''}`);
+  }
   return took;
+}
+
+/**
+ * Why the sentinels' pub/sub link to `node` may keep dropping, or '': a server that refuses commands with NOPERM
+ * while its default user has no channel rule. Seen upgrading 6.0 to 7.0: Sentinel's CONFIG REWRITE on the 6.0
+ * server (after SLAVEOF) writes `user default on nopass ~* +@all`, 6.0 having no channel permissions; 7.0 reads
+ * that line with acl-pubsub-default resetchannels, so every sentinel's SUBSCRIBE __sentinel__:hello is refused,
+ * hiredis drops the link, and the replica stays `disconnected`, which sentinelSelectSlave never promotes.
+ */
+async function channelRefusals(t: StartedSentinelTopology, node: string): Promise<string> {
+  const noperm = Number(parseInfo(await t.adminCall<string>(node, 'INFO', 'errorstats'))['errorstat_NOPERM']?.match(/count=(\d+)/)?.[1] ?? 0);
+  if (noperm === 0) return '';
+  const acl = await t.adminCall<string[]>(node, 'ACL', 'LIST').catch(() => []);
+  const user = acl.find((l) => l.startsWith('user default ')) ?? '';
+  const channels = /resetchannels/.test(user) && !/(&\*|allchannels)/.test(user);
+  return `${node} refused ${noperm} command(s) with NOPERM; its ${channels ? 'default user has no channel permission' : 'default user is'} (${user})${channels ? ': SUBSCRIBE __sentinel__:hello is refused, so no sentinel keeps a pub/sub link to it (add `acl-pubsub-default allchannels` or `&*` for the default user when starting the new version)' : ''}`;
 }
 
 /** What a sentinel knows right after it came back: "2 others, 2 replicas, master redis-1". */
@@ -164,7 +183,10 @@ export const rollingUpgrade = (): Scenario => {
       'replicating again before the next. Then SENTINEL FAILOVER promotes an upgraded replica; once Sentinel has demoted ' +
       'the old master, it is replaced too. Then each sentinel in turn. Loss and unavailability are measured per step. ' +
       'Between its demotion and its replacement the old master is an old-version replica of a new-version master: the ' +
-      'report shows whether it could sync (a newer RDB format, e.g. Redis 7.0 under Valkey 9, cannot be loaded).',
+      'report shows whether it could sync (a newer RDB format, e.g. Redis 7.0 under Valkey 9, cannot be loaded). ' +
+      'From 6.0 to 7.x the old master fails the scenario for a real reason the report names: the config Sentinel ' +
+      'rewrote on it has a default user without channel permissions, which 7.0 reads as resetchannels, so no sentinel ' +
+      'can subscribe to it and none would ever promote it.',
     expectation:
       'Replacing a replica or a sentinel costs the clients nothing: no acknowledged write lost, no write stalled longer than ' +
       'one command timeout. The failover is the one step that loses writes: those the old master acknowledged between ' +
