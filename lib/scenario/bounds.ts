@@ -129,10 +129,13 @@ export type Failure = 'closed' | 'silent';
  * unanswered, sent at or after the fault. `closed`: the link drops with no PING pending, and
  * sentinelCheckSubjectivelyDown counts a disconnected link from last_avail_time — the last PONG, up to one ping
  * period before the fault — until a reconnection's PING is pending (sentinelReconnectInstance is throttled to one
- * attempt per ping period by last_reconn_time): down-after minus one ping period.
+ * attempt per ping period by last_reconn_time): down-after minus one ping period. Both minus `injectMs`: phases are
+ * measured from the fault's `start`, taken when the injecting call returned, and the fault may have acted as early
+ * as its `invokedAt` (a docker pause under load returned 413 ms after it froze the master: +sdown 1380 ms after
+ * `start` at down-after 1500).
  */
-export function sdownEarliestMs(t: Timings, how: Failure = 'silent'): number {
-  return how === 'closed' ? Math.max(0, t.downAfterMs - sentinelPeriods(t).pingMs) : t.downAfterMs;
+export function sdownEarliestMs(t: Timings, how: Failure = 'silent', injectMs = 0): number {
+  return Math.max(0, (how === 'closed' ? t.downAfterMs - sentinelPeriods(t).pingMs : t.downAfterMs) - injectMs);
 }
 
 /**

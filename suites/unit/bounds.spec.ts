@@ -6,6 +6,7 @@ import {
   liveTimings,
   inFlightLossBound,
   rateWindowRange,
+  sdownEarliestMs,
   sdownLatestMs,
   sentinelPeriods,
   type Timings,
@@ -34,6 +35,17 @@ describe('scenario bounds', () => {
     expect(failoverBudgetMs(b, 'silent') - failoverBudgetMs(a, 'silent')).to.equal(1500);
     // A 1.5 x down-after no longer fits the closed-connection detection bound of the configured one.
     expect(2250 + 100).to.be.above(sdownLatestMs(a, 'closed'));
+  });
+
+  it('the earliest +sdown is down-after (silent) or down-after - ping period (closed), less the injecting call\'s time', () => {
+    const a = facts(1500, debug);
+    expect(sdownEarliestMs(a, 'silent')).to.equal(1500);
+    expect(sdownEarliestMs(a, 'closed')).to.equal(500);
+    // The fault may have acted as early as invokedAt: a pause whose docker call took 413 ms froze the master then.
+    expect(sdownEarliestMs(a, 'silent', 413)).to.equal(1087);
+    expect(sdownEarliestMs(a, 'closed', 600)).to.equal(0);
+    // Half the configured down-after stays below the bound unless the call itself took that long.
+    expect(750).to.be.below(sdownEarliestMs(a, 'silent', 100));
   });
 
   it('bounds loss by rate x window, so doubling the loss fails', () => {
