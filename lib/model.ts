@@ -91,6 +91,11 @@ export interface FaultRecord {
   step?: number;
   /** When the heal completed; absent if it never healed. */
   end?: number;
+  /**
+   * When the healing call was made: the fault may have ended from here on (an unpause under load returned 350 ms
+   * after the master answered again). Absent if it never healed, and in histories recorded before.
+   */
+  healInvokedAt?: number;
   detail?: Record<string, unknown>;
 }
 

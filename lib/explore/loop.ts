@@ -133,6 +133,7 @@ async function runStep(ctx: RunContext, index: number, step: ExploreStep, o: Loo
   log(ctx, `${rel(start)}: fault #${index + 1}: ${fault.name} for ${(step.durationMs / 1000).toFixed(1)} s${round.error ? ` (${round.error})` : ''}`);
   // Held from the end of the injection: a staggered fault's stagger does not eat into its hold.
   await sleep(Math.max(0, step.durationMs - (now() - injected)), o.signal);
+  record.healInvokedAt = now();
   try {
     await fault.heal(ctx.topology);
   } catch (err) {

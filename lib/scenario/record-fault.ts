@@ -57,8 +57,12 @@ export async function injectRecorded(ctx: RecordingContext, fault: Fault, o: Inj
  */
 export async function healRecorded(ctx: RecordingContext, fault: Fault, record?: FaultRecord): Promise<void> {
   const r = record ?? ctx.faults.find((f) => f.name === fault.name && f.end === undefined);
+  const invoked = now();
   await fault.heal(ctx.topology);
   const end = now();
-  if (r) r.end = end;
+  if (r) {
+    r.healInvokedAt = invoked;
+    r.end = end;
+  }
   ctx.progress(`${((end - ctx.scheduleStart) / 1000).toFixed(1)} s: healed ${fault.name}`);
 }

@@ -226,6 +226,7 @@ async function runSchedule(ctx: RunContext, steps: { step: Step; record?: FaultR
 async function finalHeal(t: StartedSentinelTopology, steps: { step: Step; record?: FaultRecord }[], log: Progress): Promise<number> {
   for (const { step, record } of steps) {
     if (!record || record.end !== undefined) continue;
+    record.healInvokedAt = now();
     await step.fault.heal(t).catch((e: unknown) => log(`heal of ${step.fault.name} failed: ${String(e)}`));
     record.end = now();
   }

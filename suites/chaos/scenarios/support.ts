@@ -110,7 +110,9 @@ export function expectBoundedFailover(r: ScenarioResult, e: Expect, how: Failure
  */
 export function expectLossAfterReturn(r: ScenarioResult, e: Expect, faultIndex = 0, w: WorkloadOptions = DEFAULT_WORKLOAD): void {
   const f = fault(r, faultIndex);
-  const back = f.end ?? Infinity;
+  // The old master may answer from the moment the healing call is made, not only once it returned (an unpause
+  // under load took 350 ms to return, with writes acknowledged in between).
+  const back = f.healInvokedAt ?? f.end ?? Infinity;
   const end = Math.max(...r.history.ops.filter((o) => o.via === 'sentinel' && o.f !== 'read').map((o) => o.complete));
   const range = rateWindowRange(sentinelWriteRate(w), end - back, writerProcesses(w));
   const maxBefore = inFlightLossBound(w);
