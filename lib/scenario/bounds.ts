@@ -135,7 +135,8 @@ export type Failure = 'closed' | 'silent';
  * `start` at down-after 1500).
  */
 export function sdownEarliestMs(t: Timings, how: Failure = 'silent', injectMs = 0): number {
-  return Math.max(0, (how === 'closed' ? t.downAfterMs - sentinelPeriods(t).pingMs : t.downAfterMs) - injectMs);
+  // Not clamped after subtracting injectMs: relative to `start`, a fault that acted early is seen "before" it.
+  return Math.max(0, how === 'closed' ? t.downAfterMs - sentinelPeriods(t).pingMs : t.downAfterMs) - injectMs;
 }
 
 /**

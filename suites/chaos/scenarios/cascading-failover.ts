@@ -5,7 +5,7 @@ import { Kill } from '../../../lib/faults/kill.ts';
 import { failoverBudgetMs, inFlightLossBound } from '../../../lib/scenario/bounds.ts';
 import { DEFAULT_WORKLOAD } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
-import { events, expectBoundedFailover, healNow, injectMs, injectNow, nodeOf, switchedAwayFrom, switchedSince } from './support.ts';
+import { events, expectBoundedFailover, faultFrom, healNow, injectMs, injectNow, nodeOf, switchedAwayFrom, switchedSince } from './support.ts';
 
 export const cascadingFailover = (): Scenario => {
   const first = new Kill('master');
@@ -67,7 +67,7 @@ export const cascadingFailover = (): Scenario => {
       expectBoundedFailover(r, e, 'closed');
       const second = failoverBudgetMs(r.topology, 'closed', injectMs(r, 1));
       e.that(`the second switch came within the failover budget of the second kill (${second} ms)`, () => {
-        const after = events(r, '+switch-master', { since: k2?.start ?? Infinity }).filter((x) => x.switchMaster?.from.host === k2?.targets[0]);
+        const after = events(r, '+switch-master', { since: k2 ? faultFrom(k2) : Infinity }).filter((x) => x.switchMaster?.from.host === k2?.targets[0]);
         expect(after, '+switch-master away from the second killed node').to.have.length.greaterThan(0);
         expect((after[0]?.time ?? Infinity) - (k2?.start ?? 0)).to.be.at.most(second);
       });

@@ -10,7 +10,7 @@ import { Kill } from '../../../lib/faults/kill.ts';
 import { convergenceBoundMs, sentinelWriteRate, writerProcesses } from '../../../lib/scenario/bounds.ts';
 import { DEFAULT_WORKLOAD } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
-import { events, fault, lostWrites, okWrites } from './support.ts';
+import { events, fault, faultFrom, lostWrites, okWrites } from './support.ts';
 
 /** appendfsync everysec: the AOF is fsynced once a second (redis.conf). */
 const AOF_FSYNC_PERIOD_MS = 1000;
@@ -57,7 +57,7 @@ export const fastRebootAof = (): Scenario => {
         expect(e.figure('reattach', 'finalMaster')).to.equal('redis-0');
       });
       e.that('Sentinel noticed the reboot (+reboot with a new run id)', () =>
-        expect(events(r, '+reboot', { since: k.start, node: 'redis-0' })).to.have.length.greaterThan(0),
+        expect(events(r, '+reboot', { since: faultFrom(k), node: 'redis-0' })).to.have.length.greaterThan(0),
       );
       // Caught by: persistence not applied (the master starts empty and logs no AOF load).
       e.that('the restarted master loaded its dataset from the AOF (its log says so)', () =>

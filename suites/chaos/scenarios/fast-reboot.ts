@@ -4,7 +4,7 @@ import { Kill } from '../../../lib/faults/kill.ts';
 import { sentinelWriteRate } from '../../../lib/scenario/bounds.ts';
 import { DEFAULT_WORKLOAD } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
-import { events, fault, lostWrites, okWrites } from './support.ts';
+import { events, fault, faultFrom, lostWrites, okWrites } from './support.ts';
 
 /** A replica's log line for a full resync (it flushes its dataset and loads the master's). */
 const FULL_SYNC = /Full resync from master/;
@@ -44,7 +44,7 @@ export const fastReboot = (): Scenario => {
         expect(e.figure('reattach', 'finalMaster')).to.equal('redis-0');
       });
       e.that('Sentinel noticed the reboot (+reboot with a new run id)', () =>
-        expect(events(r, '+reboot', { since: k.start, node: 'redis-0' })).to.have.length.greaterThan(0),
+        expect(events(r, '+reboot', { since: faultFrom(k), node: 'redis-0' })).to.have.length.greaterThan(0),
       );
       e.that('both replicas did a full resync from the empty master', () => {
         for (const n of ['redis-1', 'redis-2']) {

@@ -4,7 +4,7 @@ import { Kill } from '../../../lib/faults/kill.ts';
 import { sleep } from '../../../lib/clock.ts';
 import { convergenceBoundMs, liveTimings, sdownEarliestMs, sdownLatestMs } from '../../../lib/scenario/bounds.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
-import { events, fault, healNow, injectMs } from './support.ts';
+import { events, fault, faultFrom, healNow, injectMs } from './support.ts';
 
 /** A replica's log line for a completed partial or full resync. */
 // Valkey 8+ says primary where Redis says master ("PRIMARY <-> REPLICA sync: Finished with success").
@@ -51,7 +51,7 @@ export const killReplica = (): Scenario => {
         expect(e.figure('failover-timing', 'odown')).to.equal(null);
       });
       e.that(`Sentinel noticed the dead replica (+sdown slave redis-2) down-after..${sdownBy} ms after the kill`, () => {
-        const sdown = events(r, '+sdown', { since: killed.start, node: 'redis-2' });
+        const sdown = events(r, '+sdown', { since: faultFrom(killed), node: 'redis-2' });
         expect(sdown).to.have.length.greaterThan(0);
         expect((sdown[0]?.time ?? Infinity) - killed.start).to.be.within(sdownEarliestMs(r.topology, 'closed', injectMs(r, 0)), sdownBy);
       });

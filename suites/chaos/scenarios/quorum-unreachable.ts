@@ -4,7 +4,7 @@ import { Pause } from '../../../lib/faults/pause.ts';
 import { StopSentinels } from '../../../lib/faults/stop-sentinels.ts';
 import { ODOWN_AFTER_SDOWN_MS, sdownEarliestMs, sdownLatestMs } from '../../../lib/scenario/bounds.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
-import { events, fault, injectMs } from './support.ts';
+import { events, fault, faultFrom, injectMs } from './support.ts';
 
 export const quorumUnreachable = (): Scenario => {
   return {
@@ -32,7 +32,7 @@ export const quorumUnreachable = (): Scenario => {
       const pause = fault(r, 1);
       e.that('both live sentinels saw the master +sdown', () => {
         const who = new Set(
-          events(r, '+sdown', { since: pause.start, node: 'redis-0' })
+          events(r, '+sdown', { since: faultFrom(pause), node: 'redis-0' })
             .filter((x) => x.instance?.kind === 'master')
             .map((x) => x.sentinel),
         );
@@ -42,7 +42,7 @@ export const quorumUnreachable = (): Scenario => {
       // while both were +sdown.
       e.that(`+sdown in time, and the freeze outlasted both +sdown by an opinion exchange (${ODOWN_AFTER_SDOWN_MS} ms)`, () => {
         expect(e.num('failover-timing', 'sdownFirst')).to.be.within(sdownEarliestMs(r.topology, 'silent', injectMs(r, 1)), sdownLatestMs(r.topology, 'silent', injectMs(r, 1)));
-        const sdowns = events(r, '+sdown', { since: pause.start, node: 'redis-0' }).filter((x) => x.instance?.kind === 'master');
+        const sdowns = events(r, '+sdown', { since: faultFrom(pause), node: 'redis-0' }).filter((x) => x.instance?.kind === 'master');
         const first = (n: string): number => Math.min(...sdowns.filter((x) => x.sentinel === n).map((x) => x.time));
         const last = Math.max(first('sentinel-0'), first('sentinel-1'));
         expect((pause.end ?? 0) - last).to.be.at.least(ODOWN_AFTER_SDOWN_MS);

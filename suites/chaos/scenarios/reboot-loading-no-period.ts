@@ -22,7 +22,7 @@ import {
   rebootSeenLatestMs,
   throughTheLoad,
 } from './loading-support.ts';
-import { events, fault, lostWrites, Observations, okWrites, withSetup } from './support.ts';
+import { events, fault, faultFrom, lostWrites, Observations, okWrites, withSetup } from './support.ts';
 
 /** A replica's log line for a full resync (it flushes its dataset and loads the master's). */
 const FULL_SYNC = /Full resync from (master|primary)/;
@@ -73,7 +73,7 @@ export const rebootLoadingNoPeriod = (): Scenario => {
       const seenLatest = rebootSeenLatestMs(r.topology);
       e.that(`every sentinel saw the reboot (+reboot <= ${seenLatest} ms after the restart)`, () => {
         for (const s of h.nodes.filter((n) => n.kind === 'sentinel').map((n) => n.name)) {
-          const reboot = events(r, '+reboot', { since: k.start, sentinel: s, node: 'redis-0' })[0];
+          const reboot = events(r, '+reboot', { since: faultFrom(k), sentinel: s, node: 'redis-0' })[0];
           expect(reboot, `${s} +reboot`).to.not.equal(undefined);
           expect((reboot?.time ?? Infinity) - restarted, `${s} +reboot after the restart`).to.be.at.most(seenLatest);
         }

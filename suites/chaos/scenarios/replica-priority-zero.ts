@@ -19,7 +19,7 @@ import {
 } from '../../../lib/scenario/bounds.ts';
 import { DEFAULT_WORKLOAD } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
-import { events, fault, healNow, injectMs, nodeOf, switchedSince } from './support.ts';
+import { events, fault, faultFrom, healNow, injectMs, nodeOf, switchedSince } from './support.ts';
 
 const ABORT = '-failover-abort-no-good-slave';
 
@@ -71,14 +71,14 @@ export const replicaPriorityZero = (): Scenario => {
       const t = r.topology;
       // Caught by: a Sentinel that treats priority 0 as an ordinary (lowest) priority — it selects redis-1.
       e.that('redis-1 (priority 0) was never selected, promoted, nor a master', () => {
-        expect(events(r, '+selected-slave', { since: killed.start, node: 'redis-1' }), '+selected-slave redis-1').to.have.length(0);
-        expect(events(r, '+promoted-slave', { since: killed.start, node: 'redis-1' }), '+promoted-slave redis-1').to.have.length(0);
+        expect(events(r, '+selected-slave', { since: faultFrom(killed), node: 'redis-1' }), '+selected-slave redis-1').to.have.length(0);
+        expect(events(r, '+promoted-slave', { since: faultFrom(killed), node: 'redis-1' }), '+promoted-slave redis-1').to.have.length(0);
         expect(r.history.polls.filter((p) => p.node === 'redis-1' && p.time > killed.start && p.role === 'master')).to.have.length(0);
       });
       const abortBy = sdownLatestMs(t, 'closed', injectMs(r, 1)) + ODOWN_AFTER_SDOWN_MS + ELECTED_AFTER_ODOWN_MS + SENTINEL_TICK_MS;
       // Caught by: the same broken Sentinel (it never aborts here), or one that does not fail over at all.
       e.that(`with only redis-1 reachable the leader aborted (${ABORT}) within ${abortBy} ms of the kill`, () => {
-        const aborts = events(r, ABORT, { since: killed.start, until: shown });
+        const aborts = events(r, ABORT, { since: faultFrom(killed), until: shown });
         expect(aborts, ABORT).to.have.length.greaterThan(0);
         expect((aborts[0]?.time ?? Infinity) - killed.start).to.be.at.most(abortBy);
       });

@@ -16,7 +16,7 @@ import {
 import { DEFAULT_WORKLOAD, defaultChecks } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
 import { pairs } from '../../../lib/topology/ready.ts';
-import { events, expectBoundedFailover, fault, healAfterSwitch, healNow, nodeOf, Observations } from './support.ts';
+import { events, expectBoundedFailover, fault, faultFrom, healAfterSwitch, healNow, nodeOf, Observations } from './support.ts';
 
 /** Time from the container start returning to the restarted sentinel serving commands (process start, config load). */
 const SENTINEL_BOOT_MS = 500;
@@ -85,11 +85,11 @@ export const sentinelRejoin = (): Scenario => {
       expectBoundedFailover(r, e, 'closed', { faultIndex: 1 });
       e.that('both live sentinels switched', () => {
         // The leader switches at the end of its failover, which may come after sentinel-2's restart.
-        const switches = events(r, '+switch-master', { since: killed.start }).filter((x) => x.sentinel !== 'sentinel-2');
+        const switches = events(r, '+switch-master', { since: faultFrom(killed) }).filter((x) => x.sentinel !== 'sentinel-2');
         expect(new Set(switches.map((x) => x.sentinel))).to.have.all.keys('sentinel-0', 'sentinel-1');
       });
       e.that('sentinel-2 was restarted after the switch (it missed the failover)', () => {
-        const first = Math.min(...events(r, '+switch-master', { since: killed.start }).map((x) => x.time));
+        const first = Math.min(...events(r, '+switch-master', { since: faultFrom(killed) }).map((x) => x.time));
         expect(first).to.be.below(restart);
       });
       // It boots, connects to the instances and sentinels it knows (one ping period at most for a retry) and adopts the

@@ -10,7 +10,7 @@ import { Kill } from '../../../lib/faults/kill.ts';
 import { Pause } from '../../../lib/faults/pause.ts';
 import { DEFAULT_SENTINEL_DEBUG } from '../../../lib/scenario/suite.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
-import { events, fault, healAfterSwitch, nodeOf } from './support.ts';
+import { events, fault, faultFrom, healAfterSwitch, nodeOf } from './support.ts';
 import { pingPeriodMs, SENTINEL_TICK_MS } from './sentinel-suite-support.ts';
 
 /** The down-after this scenario is designed around (the topology default). */
@@ -95,7 +95,7 @@ export const sentinelTilt = (): Scenario => {
         expect(e.check('failover-timing').valid).to.equal(true);
         expect(e.num('failover-timing', 'failovers')).to.equal(1);
         expect(nodeOf(e.figure('failover-timing', 'newMaster'))).to.be.oneOf(['redis-1', 'redis-2']);
-        expect(events(r, '+elected-leader', { since: killed.start }).map((x) => x.sentinel)).to.not.include('sentinel-0');
+        expect(events(r, '+elected-leader', { since: faultFrom(killed) }).map((x) => x.sentinel)).to.not.include('sentinel-0');
       });
       e.that('old master reattached; at most the writes in flight lost (<= 20); no split brain; all three agree', () => {
         expect(e.check('reattach').valid).to.equal(true);

@@ -53,6 +53,15 @@ export interface EventFilter {
 }
 
 /** How long fault #i took to inject (its docker or proxy call), from its record; 0 when not recorded. */
+/**
+ * From when a fault may have acted: its invokedAt (the injecting call may return long after it took effect: a
+ * docker kill under CI load returned 1.9 s after the sentinels had already seen the node go), else its start.
+ * Events a fault causes are looked for from here.
+ */
+export function faultFrom(f: Pick<FaultRecord, 'start' | 'invokedAt'>): number {
+  return f.invokedAt ?? f.start;
+}
+
 export function injectMs(r: ScenarioResult, i: number): number {
   const v = r.history.faults[i]?.detail?.['injectMs'];
   return typeof v === 'number' ? v : 0;
