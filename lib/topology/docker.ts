@@ -10,6 +10,7 @@
  */
 import { getContainerRuntimeClient, ImageName, type ContainerRuntimeClient } from 'testcontainers';
 import { pack } from 'tar-stream';
+import { sleep } from '../clock.ts';
 import { ConfigError } from '../config.ts';
 
 export const LABEL = 'sentinel-chaos';
@@ -185,12 +186,22 @@ export async function createNetwork(name: string, labels: Record<string, string>
   return net.id;
 }
 
+/**
+ * Remove a network; one already gone is fine. Docker may still be detaching the endpoint of a container it has just
+ * removed ("has active endpoints": seen in a soak, and after Ctrl-C, leaving the network behind), so that answer is
+ * retried for up to 5 s before it is an error.
+ */
 export async function removeNetwork(id: string): Promise<void> {
   const client = await docker();
-  try {
-    await client.network.remove(client.network.getById(id));
-  } catch (err) {
-    if (!/no such network|not found/i.test(String(err))) throw err;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.network.remove(client.network.getById(id));
+      return;
+    } catch (err) {
+      if (/no such network|not found/i.test(String(err))) return;
+      if (!/active endpoints/i.test(String(err)) || attempt >= 25) throw err;
+      await sleep(200);
+    }
   }
 }
 
