@@ -5,7 +5,7 @@ import { Kill } from '../../../lib/faults/kill.ts';
 import { failoverBudgetMs, inFlightLossBound } from '../../../lib/scenario/bounds.ts';
 import { DEFAULT_WORKLOAD } from '../../../lib/scenario/runner.ts';
 import type { Scenario } from '../../../lib/scenario/scenario.ts';
-import { events, expectBoundedFailover, faultFrom, healNow, injectMs, injectNow, nodeOf, switchedAwayFrom, switchedSince } from './support.ts';
+import { events, expectBoundedFailover, faultFrom, healNow, injectMs, injectNow, nodeOf, switchedSince } from './support.ts';
 
 export const cascadingFailover = (): Scenario => {
   const first = new Kill('master');
@@ -30,7 +30,7 @@ export const cascadingFailover = (): Scenario => {
       if (a === undefined) ctx.progress('no first failover within 15 s; killing the reported master anyway');
       const killed = await injectNow(ctx, second);
       // Away from the node just killed: a sentinel's late +switch-master of the first failover must not count.
-      const b = await switchedAwayFrom(ctx, killed.targets[0] ?? '', killed.start);
+      const b = await switchedSince(ctx, killed.start, { from: killed.targets[0] ?? '' });
       if (b === undefined) ctx.progress('no second failover within 15 s');
       await sleep(200);
       await Promise.all([healNow(ctx, first), healNow(ctx, second)]);

@@ -186,19 +186,13 @@ export function switchWaitMs(ctx: RunContext): number {
 
 /**
  * Wait until some sentinel has published +switch-master after `since` (bounded); the event's time, or undefined
- * if none came within `timeoutMs` (default `switchWaitMs`).
+ * if none came within `timeoutMs` (default `switchWaitMs`). With `from`, only a switch away from that node counts:
+ * after a failover each sentinel publishes its own +switch-master, some a second or more after the first (a
+ * non-leader learns it from a hello), and such a late announcement of an earlier switch must not count.
  */
-export async function switchedSince(ctx: RunContext, since: number, timeoutMs = switchWaitMs(ctx)): Promise<number | undefined> {
-  return (await ctx.events.waitFor((e) => e.type === '+switch-master', timeoutMs, since))?.time;
-}
-
-/**
- * Wait until some sentinel has published +switch-master away from `node` after `since` (bounded); its time, or
- * undefined. Unlike switchedSince it ignores a late announcement of an earlier switch: after a failover each sentinel
- * publishes its own +switch-master, some a second or more after the first (a non-leader learns it from a hello).
- */
-export async function switchedAwayFrom(ctx: RunContext, node: string, since: number, timeoutMs = switchWaitMs(ctx)): Promise<number | undefined> {
-  return (await ctx.events.waitFor((e) => e.type === '+switch-master' && e.switchMaster?.from.host === node, timeoutMs, since))?.time;
+export async function switchedSince(ctx: RunContext, since: number, o: { from?: string; timeoutMs?: number } = {}): Promise<number | undefined> {
+  const away = (e: SentinelEvent): boolean => o.from === undefined || e.switchMaster?.from.host === o.from;
+  return (await ctx.events.waitFor((e) => e.type === '+switch-master' && away(e), o.timeoutMs ?? switchWaitMs(ctx), since))?.time;
 }
 
 export interface HealAfterSwitchOptions {
