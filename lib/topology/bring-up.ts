@@ -29,7 +29,7 @@ import {
   type NodeSpec,
 } from './layout.ts';
 import { has } from './features.ts';
-import { answers, pairs, poll, replicationUp, sentinelsReady, type ReadyTimings } from './ready.ts';
+import { answers, pairs, poll, replicationStreaming, replicationUp, sentinelsReady, type ReadyTimings } from './ready.ts';
 import { createServerContainer } from './server-container.ts';
 import type { StartedSentinelTopology } from './started.ts';
 
@@ -99,6 +99,10 @@ export class BringUp {
         .then(() => replicationUp(this.t, deadline, signal))
         .finally(() => trace('replication up')),
     );
+    // Link up is not the stream flowing (see replicationStreaming); the sentinels need only the links.
+    const streaming = steps.add(
+      replication.then(() => replicationStreaming(this.t, deadline, signal)).finally(() => trace('replication streaming')),
+    );
     const gated = this.gatesSentinels();
     const sentinelsUp = this.t.specs
       .filter((s) => s.kind === 'sentinel')
@@ -119,12 +123,13 @@ export class BringUp {
     );
     this.t.bringingUpUntil(steps.settled());
     await steps.done();
-    const [replicationAt, readyAt] = await Promise.all([replication, ready]);
+    const [replicationAt, streamingAt, sentinelsAt] = await Promise.all([replication, streaming, ready]);
     await this.afterBoot();
     this.t.readyTimings = {
       containersMs: Math.max(...serverStarted) - t0,
       replicationMs: replicationAt - t0,
-      sentinelsMs: readyAt - t0,
+      streamingMs: streamingAt - t0,
+      sentinelsMs: Math.max(streamingAt, sentinelsAt) - t0,
     };
     return this.t.readyTimings;
   }

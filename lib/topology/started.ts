@@ -32,7 +32,7 @@ export interface StartedNode {
 export class StartedSentinelTopology {
   readonly specs: NodeSpec[];
   readonly nodes = new Map<string, StartedNode>();
-  readyTimings: ReadyTimings & { containersMs: number } = { containersMs: 0, replicationMs: 0, sentinelsMs: 0 };
+  readyTimings: ReadyTimings & { containersMs: number } = { containersMs: 0, replicationMs: 0, streamingMs: 0, sentinelsMs: 0 };
   readonly id: string;
   readonly options: TopologyOptions;
   /** The redis nodes' and the sentinels' server versions (asked before the configs were written). */

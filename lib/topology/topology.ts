@@ -91,7 +91,7 @@ export class SentinelTopology {
       progress(`topology ${id}: starting ${started.specs.length} nodes and ${started.specs.length} sidecars (${reaper.describe})`);
       const timings = await new BringUp(started, name).run(t0);
       progress(
-        `topology ${id}: ready in ${Math.round(timings.sentinelsMs)} ms (containers ${Math.round(timings.containersMs)} ms, replication ${Math.round(timings.replicationMs)} ms)`,
+        `topology ${id}: ready in ${Math.round(timings.sentinelsMs)} ms (containers ${Math.round(timings.containersMs)} ms, replication ${Math.round(timings.replicationMs)} ms, streaming ${Math.round(timings.streamingMs)} ms)`,
       );
       return started;
     } catch (err) {

@@ -42,7 +42,8 @@ describe('topology on real containers', function () {
     expect([...t.nodes.keys()].sort()).to.deep.equal(['redis-0', 'redis-1', 'redis-2', 'sentinel-0', 'sentinel-1', 'sentinel-2']);
     const r = t.readyTimings;
     expect(r.replicationMs).to.be.greaterThan(0);
-    expect(r.sentinelsMs).to.be.at.least(r.replicationMs);
+    expect(r.streamingMs, 'the stream is acknowledged after the link is up').to.be.at.least(r.replicationMs);
+    expect(r.sentinelsMs, 'ready only once the stream flows').to.be.at.least(r.streamingMs);
     const infos = await inspectTopology(t.id);
     expect(infos).to.have.length(12);
     expect(infos.every((i) => i.State.Running), 'every container running').to.equal(true);
