@@ -171,6 +171,17 @@ export interface History {
    * observations), stored so a stored result can be judged again. Absent in older histories.
    */
   observations?: Record<string, CheckResult>;
+  /**
+   * The wall clock against the monotonic clock over the run (observe/clock-watch.ts): Sentinel times with the
+   * wall clock, so a run in which it stepped is not judged. Absent in older histories.
+   */
+  clockSamples?: ClockSample[];
+}
+
+/** One sample of `Date.now()` minus the harness's monotonic clock (ms), at `time` (epoch ms, monotonic). */
+export interface ClockSample {
+  time: number;
+  skewMs: number;
 }
 
 export interface Assertion {

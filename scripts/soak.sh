@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Soak: run the full default chaos suite N times in a row (default 5, at most 50) and count flakes.
-# A flake is one run in which a scenario did not pass (failed, errored, or left no result at all);
+# A flake is one run in which a scenario did not pass (failed, errored, or left no result at all); a run the
+# harness did not judge because the machine's wall clock stepped under it (lib/observe/clock-watch.ts) is counted apart;
 # a scenario is flaky when it both passed and did not pass across the runs.
 #
 #   scripts/soak.sh [N]        environment passes through (SC_SCENARIOS, SC_SEED, SC_SENTINEL_DEBUG, ...)
@@ -74,17 +75,19 @@ for (const r of runs) {
   for (const f of files) {
     const res = JSON.parse(readFileSync(join(dir, f), 'utf8'));
     if (!verdicts.has(res.scenario.id)) verdicts.set(res.scenario.id, new Map());
-    verdicts.get(res.scenario.id).set(r.i, res.verdict);
+    // A run whose wall clock stepped is not judged (lib/observe/clock-watch.ts): counted apart, not as a flake.
+    verdicts.get(res.scenario.id).set(r.i, res.verdict === 'error' && /^not judged:/.test(res.error ?? '') ? 'unjudged' : res.verdict);
     seeds[r.i] = res.seed;
   }
 }
 const rows = [...verdicts.keys()].sort().map((id) => {
   const v = runs.map((r) => verdicts.get(id).get(r.i) ?? 'missing');
   const c = (x) => v.filter((y) => y === x).length;
-  const flakes = v.length - c('pass');
-  const w = wilson(c('pass'), v.length);
+  const judged = v.length - c('unjudged');
+  const flakes = judged - c('pass');
+  const w = wilson(c('pass'), judged);
   const pct = (x) => `${Math.round(x * 100)}%`;
-  return { id, pass: c('pass'), fail: c('fail'), error: c('error'), missing: c('missing'), flakes, flaky: flakes > 0 && c('pass') > 0, never: c('pass') === 0, rate: `${pct(w.rate)} (${pct(w.lo)}–${pct(w.hi)})` };
+  return { id, pass: c('pass'), fail: c('fail'), error: c('error'), unjudged: c('unjudged'), missing: c('missing'), flakes, flaky: flakes > 0 && c('pass') > 0, never: c('pass') === 0, rate: `${pct(w.rate)} (${pct(w.lo)}–${pct(w.hi)})` };
 });
 const total = rows.reduce((s, r) => s + r.flakes, 0);
 const leftovers = runs.reduce((s, r) => s + r.left + r.nets, 0);
@@ -96,10 +99,10 @@ const lines = [
   `Runs: ${runs.map((r) => `#${r.i} exit ${r.rc}, ${r.secs} s, seed ${seeds[r.i] ?? '?'}`).join('; ')}.`,
   `Leftover containers + networks after the runs: ${leftovers}.`,
   '',
-  '| scenario | pass | fail | error | no result | flakes | pass rate (95% Wilson) |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
-  ...rows.map((r) => `| ${r.id} | ${r.pass} | ${r.fail} | ${r.error} | ${r.missing} | ${r.flakes}${r.never ? ' (never passed)' : r.flaky ? ' (flaky)' : ''} | ${r.rate} |`),
-  `| **total** | ${rows.reduce((s, r) => s + r.pass, 0)} | ${rows.reduce((s, r) => s + r.fail, 0)} | ${rows.reduce((s, r) => s + r.error, 0)} | ${rows.reduce((s, r) => s + r.missing, 0)} | **${total}** | |`,
+  '| scenario | pass | fail | error | not judged (clock stepped) | no result | flakes | pass rate (95% Wilson) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.id} | ${r.pass} | ${r.fail} | ${r.error} | ${r.unjudged} | ${r.missing} | ${r.flakes}${r.never ? ' (never passed)' : r.flaky ? ' (flaky)' : ''} | ${r.rate} |`),
+  `| **total** | ${rows.reduce((s, r) => s + r.pass, 0)} | ${rows.reduce((s, r) => s + r.fail, 0)} | ${rows.reduce((s, r) => s + r.error, 0)} | ${rows.reduce((s, r) => s + r.unjudged, 0)} | ${rows.reduce((s, r) => s + r.missing, 0)} | **${total}** | |`,
   '',
   `Flaky scenarios (passed in some runs, not in others): ${rows.filter((r) => r.flaky).map((r) => r.id).join(', ') || 'none'}. Never passed: ${rows.filter((r) => r.never).map((r) => r.id).join(', ') || 'none'}.`,
   '',

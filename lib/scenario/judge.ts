@@ -8,6 +8,7 @@
  * observations) are judged with values derived as well as the result allows; each derivation is said in a
  * note on the check it affects.
  */
+import { clockNotJudged } from '../observe/clock-watch.ts';
 import { runChecks, unknownResult, type BoundCheck } from '../checks/checker.ts';
 import { rng } from '../clock.ts';
 import type { CheckResult, ExpectedOutcome, FaultRecord, ScenarioResult, Validity } from '../model.ts';
@@ -78,6 +79,9 @@ export function judge(s: Scenario, stored: ScenarioResult): ScenarioResult {
     e.assertions.push(...checkAssertions(checks, s.expectedOutcomes ?? {}));
   }
   result.assertions = e.assertions;
+  // The assertions stay (for the report), but a run whose wall clock stepped measured the host, not Sentinel.
+  const notJudged = result.error ? undefined : clockNotJudged(stored.history.clockSamples, stored.history.t0);
+  if (notJudged) result.error = notJudged;
   result.verdict = result.error ? 'error' : e.failed().length ? 'fail' : 'pass';
   return result;
 }

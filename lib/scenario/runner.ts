@@ -6,10 +6,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { debuglog } from 'node:util';
 import { now, rng, sleep } from '../clock.ts';
 import { resetAllLinks } from '../faults/links.ts';
 import { ensureRunning } from '../faults/container-fault.ts';
 import type { FaultRecord, FinalState, History, ScenarioResult } from '../model.ts';
+import { ClockWatch } from '../observe/clock-watch.ts';
 import { collectLogs } from '../observe/server-logs.ts';
 import { RolePoller } from '../observe/role-poller.ts';
 import { SentinelEventRecorder } from '../observe/sentinel-events.ts';
@@ -28,6 +30,9 @@ import { planSchedule } from './plan.ts';
 import { healRecorded, injectRecorded } from './record-fault.ts';
 import { validateScenario } from './validate.ts';
 import type { RunContext, Scenario, Step } from './scenario.ts';
+
+/** NODE_DEBUG=sentinel-chaos-runner: when each phase of a scenario ends, in ms from its start. */
+const debug = debuglog('sentinel-chaos-runner');
 
 // Kept importable from here for the scenario files and specs written against runner.ts.
 export { DEFAULT_WORKLOAD, defaultChecks, REATTACH_MAX_LAG_BYTES } from './default-checks.ts';
@@ -73,6 +78,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
   const progress: Progress = o.progress ?? (() => {});
   const log = (m: string): void => progress(`[${s.id}] ${m}`);
   const t0 = now();
+  const phase = (what: string): void => debug('%s +%d %s', s.id, Math.round(now() - t0), what);
   // The run's and the scenario's own labels are kept; the scenario label is added (never replaces them).
   const labels = { ...o.topology?.labels, ...s.topology?.labels, 'sentinel-chaos.scenario': s.id };
   // The user's config files (--redis-conf/--sentinel-conf) win over the scenario's settings (user-config.ts).
@@ -113,13 +119,17 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
   const workload = new Workload({ random: rng(o.seed ^ 0x5eed), ...(s.workload ?? DEFAULT_WORKLOAD), client: clientFactory(o.client) });
   const steps: { step: Step; record?: FaultRecord }[] = s.schedule.map((step) => ({ step }));
   let healedAt: number | undefined;
+  const clock = new ClockWatch();
+  clock.start();
   try {
     validateScenario(s, topoOptions);
     const versions = await probeServers(topoOptions.images);
     result.topology.serverVersion = describeVersion(versions.redis);
     const unmet = unmetRequirements(s, versions);
     if (unmet) return notApplicable(result, unmet, o, log, t0);
+    phase('probed');
     topology = await startWithRetry(builder, log, (n) => (result.topology.notes = [...result.topology.notes, n]));
+    phase('topology ready');
     const t = topology;
     recordVersionAdaptations(result, t);
     history.nodes = t.specs.map((sp) => ({
@@ -132,6 +142,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
     await events.start(t);
     poller.start(t);
     await workload.start(t);
+    phase('observers and workload on');
     await sleep(o.warmupMs ?? 500);
     const ctx: RunContext = { scenario: s, topology: t, events, workload, faults: history.faults, random: rng(o.seed), progress: log, scheduleStart: now() };
     log(`workload running; schedule of ${s.schedule.length} fault(s) over ${s.durationMs} ms`);
@@ -140,16 +151,19 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
     const remaining = ctx.scheduleStart + s.durationMs - now();
     if (remaining > 0) await sleep(remaining);
     await workload.stop();
+    phase('schedule over');
     healedAt = await finalHeal(t, steps, log);
     const wait = s.convergence?.timeoutMs;
     const conv = await converge(t, { replicas: s.convergence?.replicas ?? true, timeoutMs: (typeof wait === 'function' ? wait(result.topology) : wait) ?? 30_000 });
     log(conv.check.notes?.[0] ?? '');
+    phase('converged');
     // Measured now, not reproducible from the history: stored for the judge.
     history.observations = { convergence: conv.check };
     // Let the poller record the converged state itself before the final read (reattach judges its record).
     await poller.roundAfter(now(), t.redisNames());
     history.final = await finalRead(t, conv.state.master, workload, conv.check.valid === true);
     await poller.pollOnce(t);
+    phase('final read');
   } catch (err) {
     result.error = err instanceof Error ? err.message : String(err);
     log(`error: ${result.error}`);
@@ -166,8 +180,11 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
       });
       if (o.deferTeardown) o.deferTeardown(teardown);
       else await teardown;
+      phase('logs collected');
     }
   }
+  clock.stop();
+  history.clockSamples = clock.samples;
   history.ops = workload.ops;
   result.client = workload.client;
   history.events = events.events;
@@ -178,6 +195,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
   recordObservations(s, result);
   const judged = judge(s, result);
   judged.durationMs = Math.round(now() - t0);
+  phase('judged');
   log(`${judged.verdict} in ${(judged.durationMs / 1000).toFixed(1)} s`);
   if (o.resultsDir) writeResult(o.resultsDir, judged);
   return judged;

@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai';
 import type { BoundCheck } from '../../lib/checks/checker.ts';
-import type { CheckResult, FaultRecord, History, ScenarioResult, Validity } from '../../lib/model.ts';
+import type { CheckResult, ClockSample, FaultRecord, History, ScenarioResult, Validity } from '../../lib/model.ts';
+import { CLOCK_STEP_TOLERANCE_MS, clockStep } from '../../lib/observe/clock-watch.ts';
 import { checkViews } from '../../lib/report/report-data.ts';
 import { checkAssertions, checkContext, debugFromNotes, judge, recordObservations } from '../../lib/scenario/judge.ts';
 import type { CheckContext, Scenario } from '../../lib/scenario/scenario.ts';
@@ -204,5 +205,35 @@ describe('judge: live checks and observations', () => {
     expect(j.checks['observed']?.figures).to.deep.equal({ y: 2 });
     expect(j.checks['convergence']?.notes).to.deep.equal(['as stored in the result (recorded before history.observations)']);
     expect(j.verdict).to.equal('pass');
+  });
+});
+
+describe('judge: a run whose wall clock stepped is not judged', () => {
+  const passing = scenario({ checks: () => [check('a', true)] });
+  const samples = (...skews: number[]): ClockSample[] => skews.map((skewMs, i) => ({ time: T0 + i * 1000, skewMs }));
+
+  it('a steady clock (slew within the tolerance) leaves the verdict alone', () => {
+    const r = judge(passing, result(history({ clockSamples: samples(3.1, 3.4, 5.0, 3.1 + CLOCK_STEP_TOLERANCE_MS) })));
+    expect(r.verdict).to.equal('pass');
+    expect(r.error).to.equal(undefined);
+  });
+
+  it('a step beyond the tolerance, either way, makes it an error that says so; the assertions stay', () => {
+    for (const step of [CLOCK_STEP_TOLERANCE_MS + 1, -(CLOCK_STEP_TOLERANCE_MS + 1), 14_000]) {
+      const r = judge(passing, result(history({ clockSamples: samples(2, 2, 2 + step, 2 + step) })));
+      expect(r.verdict, `step ${step}`).to.equal('error');
+      expect(r.error).to.match(/^not judged: the machine's wall clock moved [+-]?\d+ ms/);
+      expect(r.error).to.contain('2.0 s in');
+      expect(names(r)).to.deep.equal([['check a is valid', true]]);
+    }
+  });
+
+  it('an older history without samples is judged as before', () => {
+    expect(judge(passing, result()).verdict).to.equal('pass');
+  });
+
+  it('clockStep: the largest signed distance from the first sample, and when', () => {
+    expect(clockStep(samples(10, 12, -30, 40))).to.deep.equal({ ms: -40, at: T0 + 2000 });
+    expect(clockStep([])).to.equal(null);
   });
 });
