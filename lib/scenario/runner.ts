@@ -168,6 +168,7 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
     result.error = err instanceof Error ? err.message : String(err);
     log(`error: ${result.error}`);
   } finally {
+    clock.stop();
     await workload.stop().catch(() => {});
     await poller.stop().catch(() => {});
     events.stop();
@@ -183,7 +184,6 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
       phase('logs collected');
     }
   }
-  clock.stop();
   history.clockSamples = clock.samples;
   history.ops = workload.ops;
   result.client = workload.client;
