@@ -10,6 +10,7 @@ import { ensureRunning } from '../faults/container-fault.ts';
 import { resetAllLinks } from '../faults/links.ts';
 import type { FaultRecord, NodeInfo } from '../model.ts';
 import type { RunContext } from '../scenario/runner.ts';
+import { timeHeal } from '../scenario/record-fault.ts';
 import { toFault } from './faults.ts';
 import { describeStep, type ExploreStep } from './generator.ts';
 import { judgeRound, lostValues, worst, type Observation, type Policy, type Verdict } from './invariants.ts';
@@ -133,15 +134,15 @@ async function runStep(ctx: RunContext, index: number, step: ExploreStep, o: Loo
   log(ctx, `${rel(start)}: fault #${index + 1}: ${fault.name} for ${(step.durationMs / 1000).toFixed(1)} s${round.error ? ` (${round.error})` : ''}`);
   // Held from the end of the injection: a staggered fault's stagger does not eat into its hold.
   await sleep(Math.max(0, step.durationMs - (now() - injected)), o.signal);
-  record.healInvokedAt = now();
-  try {
-    await fault.heal(ctx.topology);
-  } catch (err) {
-    round.error = `${round.error ? `${round.error}; ` : ''}heal failed (${err instanceof Error ? err.message : String(err)}): reset every link and container`;
-    await fullHeal(ctx);
-  }
-  record.end = now();
-  log(ctx, `${rel(record.end)}: healed ${fault.name}`);
+  const end = await timeHeal(record, async () => {
+    try {
+      await fault.heal(ctx.topology);
+    } catch (err) {
+      round.error = `${round.error ? `${round.error}; ` : ''}heal failed (${err instanceof Error ? err.message : String(err)}): reset every link and container`;
+      await fullHeal(ctx);
+    }
+  });
+  log(ctx, `${rel(end)}: healed ${fault.name}`);
   return round;
 }
 

@@ -57,12 +57,22 @@ export async function injectRecorded(ctx: RecordingContext, fault: Fault, o: Inj
  */
 export async function healRecorded(ctx: RecordingContext, fault: Fault, record?: FaultRecord): Promise<void> {
   const r = record ?? ctx.faults.find((f) => f.name === fault.name && f.end === undefined);
+  const end = await timeHeal(r, () => fault.heal(ctx.topology));
+  ctx.progress(`${((end - ctx.scheduleStart) / 1000).toFixed(1)} s: healed ${fault.name}`);
+}
+
+/**
+ * Run a heal and, once it returned, record on `r` when it was invoked (`healInvokedAt`: the healed node may answer
+ * from then on) and when it returned (`end`); resolves with `end`. A heal that throws records nothing, so the final
+ * heal still sees the fault unhealed. Every heal of a recorded fault goes through here.
+ */
+export async function timeHeal(r: FaultRecord | undefined, heal: () => Promise<unknown>): Promise<number> {
   const invoked = now();
-  await fault.heal(ctx.topology);
+  await heal();
   const end = now();
   if (r) {
     r.healInvokedAt = invoked;
     r.end = end;
   }
-  ctx.progress(`${((end - ctx.scheduleStart) / 1000).toFixed(1)} s: healed ${fault.name}`);
+  return end;
 }

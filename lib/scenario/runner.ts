@@ -27,7 +27,7 @@ import { converge } from './converge.ts';
 import { DEFAULT_WORKLOAD } from './default-checks.ts';
 import { judge, recordObservations } from './judge.ts';
 import { planSchedule } from './plan.ts';
-import { healRecorded, injectRecorded } from './record-fault.ts';
+import { healRecorded, injectRecorded, timeHeal } from './record-fault.ts';
 import { validateScenario } from './validate.ts';
 import type { RunContext, Scenario, Step } from './scenario.ts';
 
@@ -244,9 +244,7 @@ async function runSchedule(ctx: RunContext, steps: { step: Step; record?: FaultR
 async function finalHeal(t: StartedSentinelTopology, steps: { step: Step; record?: FaultRecord }[], log: Progress): Promise<number> {
   for (const { step, record } of steps) {
     if (!record || record.end !== undefined) continue;
-    record.healInvokedAt = now();
-    await step.fault.heal(t).catch((e: unknown) => log(`heal of ${step.fault.name} failed: ${String(e)}`));
-    record.end = now();
+    await timeHeal(record, () => step.fault.heal(t).catch((e: unknown) => log(`heal of ${step.fault.name} failed: ${String(e)}`)));
   }
   await resetAllLinks(t).catch((e: unknown) => log(`proxy reset failed: ${String(e)}`));
   await Promise.all([...t.nodes.keys()].map((n) => ensureRunning(t, n).catch(() => {})));

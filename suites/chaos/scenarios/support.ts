@@ -52,7 +52,6 @@ export interface EventFilter {
   node?: string;
 }
 
-/** How long fault #i took to inject (its docker or proxy call), from its record; 0 when not recorded. */
 /**
  * From when a fault may have acted: its invokedAt (the injecting call may return long after it took effect: a
  * docker kill under CI load returned 1.9 s after the sentinels had already seen the node go), else its start.
@@ -62,6 +61,7 @@ export function faultFrom(f: Pick<FaultRecord, 'start' | 'invokedAt'>): number {
   return f.invokedAt ?? f.start;
 }
 
+/** How long fault #i took to inject (its docker or proxy call), from its record; 0 when not recorded. */
 export function injectMs(r: ScenarioResult, i: number): number {
   const v = r.history.faults[i]?.detail?.['injectMs'];
   return typeof v === 'number' ? v : 0;
