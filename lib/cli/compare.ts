@@ -26,6 +26,7 @@ import { select } from './select.ts';
 import { randomSeed, suiteSettingsFrom, topologyFrom } from './settings.ts';
 import { COMPARE_DEFAULT_REPEAT, freshScenario, repeatFrom } from './repeat.ts';
 import { EXIT } from './spec.ts';
+import { freshSidecars, SidecarPool } from '../topology/sidecar-pool.ts';
 
 export interface VariantSpec {
   redisImage: string;
@@ -172,10 +173,12 @@ async function compareRun(cfg: HarnessConfig, id: string, ctx: CliContext, progr
   const seed = cfg.seed ?? randomSeed();
   const labels = specs[0]?.client !== undefined ? specs.map((v) => clientLabel(v.client ?? '')) : variantLabels(specs);
   const startedAt = new Date().toISOString();
+  // One pool for every variant: their topologies alternate, and each borrows the sidecars the last one left.
+  const sidecars = freshSidecars() ? null : new SidecarPool();
   const runs = specs.map((v, i) => {
     const label = labels[i] ?? `variant-${i + 1}`;
     const images: Images = { redis: v.redisImage, sentinel: v.sentinelImage, toxiproxy: cfg.images.toxiproxy, ...(cfg.images.upgrade ? { upgrade: cfg.images.upgrade } : {}) };
-    return { label, images, run: new ChaosRun(suiteSettingsFrom(cfg, { runId: `${id}-${label}`, seed, reportDir: path.join(dir, label), images, ...(v.client ? { client: v.client } : {}) }), progress) };
+    return { label, images, run: new ChaosRun(suiteSettingsFrom(cfg, { runId: `${id}-${label}`, seed, reportDir: path.join(dir, label), images, ...(v.client ? { client: v.client } : {}) }), progress, sidecars) };
   });
   progress(`compare ${id}: ${scenarios.length} scenario(s) × ${runs.length} variants (${labels.join(' vs ')}) × ${repeat} trial(s), seed ${seed}; baseline ${labels[0]}`);
   let step = 0;

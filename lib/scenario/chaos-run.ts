@@ -8,6 +8,7 @@ import { machineInfo, type RunReport } from '../report/run-report.ts';
 import { writeRunReport } from '../report/write-report.ts';
 import type { ScenarioResult } from '../model.ts';
 import { onInterrupt, signalReceived } from '../topology/registry.ts';
+import { freshSidecars, SidecarPool } from '../topology/sidecar-pool.ts';
 import { runScenario } from './runner.ts';
 import { redactSecrets } from './redact.ts';
 import type { Scenario } from './scenario.ts';
@@ -19,6 +20,8 @@ export class ChaosRun {
   readonly settings: SuiteSettings;
   private readonly progress: (m: string) => void;
   private readonly teardowns: Promise<void>[] = [];
+  /** Sidecars lent from one scenario's topology to the next (sidecar-pool.ts); none with SC_FRESH_SIDECARS=1. */
+  private readonly sidecars: SidecarPool | null;
   /** The result of the scenario running now (filled in as it runs). */
   private current: ScenarioResult | undefined;
   /** The interrupt hook put the running scenario (as interrupted) into the partial report. */
@@ -27,9 +30,10 @@ export class ChaosRun {
   /** The scenario a signal cut short, once recorded. */
   private cut: string | undefined;
 
-  constructor(settings: SuiteSettings, progress: (m: string) => void = (m) => process.stderr.write(`${m}\n`)) {
+  constructor(settings: SuiteSettings, progress: (m: string) => void = (m) => process.stderr.write(`${m}\n`), sidecars: SidecarPool | null = freshSidecars() ? null : new SidecarPool()) {
     this.settings = settings;
     this.progress = progress;
+    this.sidecars = sidecars;
   }
 
   async run(s: Scenario): Promise<ScenarioResult> {
@@ -50,6 +54,7 @@ export class ChaosRun {
       resultsDir: resolve(this.settings.reportDir, 'results'),
       progress: this.progress,
       deferTeardown: (p) => this.teardowns.push(p),
+      ...(this.sidecars ? { sidecarPool: this.sidecars } : {}),
       onStart: (result) => (this.current = result),
     });
     const signal = signalReceived();
@@ -103,9 +108,13 @@ export class ChaosRun {
     };
   }
 
-  /** Wait for every deferred teardown (each scenario's containers are removed while the next one starts). */
+  /**
+   * Wait for every deferred teardown (each scenario's containers are removed while the next one starts), then
+   * remove the sidecars kept for a next scenario. The run can go on afterwards (with new sidecars).
+   */
   async settle(): Promise<void> {
     await Promise.all(this.teardowns.splice(0));
+    await this.sidecars?.stop();
   }
 
   async writeReport(): Promise<string> {

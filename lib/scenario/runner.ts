@@ -20,6 +20,7 @@ import type { TopologyOptions } from '../topology/options.ts';
 import { userConfigNotes, userConfigReport, withUserConfig } from '../topology/user-config.ts';
 import { SentinelTopology, type Progress, type StartedSentinelTopology } from '../topology/topology.ts';
 import { describeVersion, has, missingReason, type ServerVersion } from '../topology/features.ts';
+import type { SidecarPool } from '../topology/sidecar-pool.ts';
 import { probeServers } from '../topology/version.ts';
 import { clientFactory } from '../workload/choose.ts';
 import { Workload } from '../workload/workload.ts';
@@ -55,6 +56,11 @@ export interface RunOptions {
   client?: string;
   /** Called with the result as soon as it exists (it is filled in while the scenario runs): for partial reports. */
   onStart?: (result: ScenarioResult) => void;
+  /**
+   * Borrow the toxiproxy sidecars and their network from this pool and give them back at teardown (ChaosRun
+   * keeps one per run: lib/topology/sidecar-pool.ts). Without it the topology creates and removes its own.
+   */
+  sidecarPool?: SidecarPool;
   /** Workload warm-up before the schedule starts. @default 500 */
   warmupMs?: number;
   progress?: Progress;
@@ -84,7 +90,10 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<ScenarioR
   // The user's config files (--redis-conf/--sentinel-conf) win over the scenario's settings (user-config.ts).
   // redis.conf lines add up (a profile's persistence and a scenario's own lines), the scenario's last so they win.
   const redisConfig = [...(o.topology?.redisConfig ?? []), ...(s.topology?.redisConfig ?? [])];
-  const builder = new SentinelTopology().with(withUserConfig({ ...o.topology, ...s.topology, labels, redisConfig })).withProgress(log);
+  const builder = new SentinelTopology()
+    .with(withUserConfig({ ...o.topology, ...s.topology, labels, redisConfig }))
+    .withProgress(log)
+    .withSidecarPool(o.sidecarPool);
   const topoOptions = builder.peek();
   const history = emptyHistory(t0, topoOptions.masterName);
   const result: ScenarioResult = {

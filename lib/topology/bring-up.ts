@@ -63,8 +63,10 @@ export class BringUp {
     if (!master) throw new Error('no redis node');
     const serverStarted: number[] = [];
 
-    // Every container is created at once, and each sidecar started as soon as it exists.
-    const sidecars = new Map(this.t.specs.map((spec) => [spec.name, steps.add(this.createSidecar(spec))]));
+    // Every container is created at once, and each sidecar started as soon as it exists. Sidecars a pool
+    // lends already run (sidecar-pool.ts): they only get their proxies.
+    const lent = this.t.lease?.reused ? this.t.lease.set.sidecars : undefined;
+    const sidecars = new Map(this.t.specs.map((spec) => [spec.name, steps.add(lent ? lentSidecar(lent, spec) : this.createSidecar(spec))]));
     const servers = new Map(
       this.t.specs.map((spec) => [
         spec.name,
@@ -74,7 +76,11 @@ export class BringUp {
     const proxies = new Map(
       this.t.specs.map((spec) => [
         spec.name,
-        steps.add(at(sidecars, spec).then((sc) => this.startSidecar(spec, sc)).finally(() => trace('sidecar %s ready', spec.name))),
+        steps.add(
+          at(sidecars, spec)
+            .then((sc) => (lent ? this.proxiesOf(spec, sc) : this.startSidecar(spec, sc)))
+            .finally(() => trace('sidecar %s ready', spec.name)),
+        ),
       ]),
     );
     // Every node's directory and config file, in one upload to the shared volume (through the master's server).
@@ -125,6 +131,7 @@ export class BringUp {
     await steps.done();
     const [replicationAt, streamingAt, sentinelsAt] = await Promise.all([replication, streaming, ready]);
     await this.afterBoot();
+    this.t.markBroughtUp();
     this.t.readyTimings = {
       containersMs: Math.max(...serverStarted) - t0,
       replicationMs: replicationAt - t0,
@@ -140,11 +147,13 @@ export class BringUp {
     const clientPorts = Array.from({ length: o.clientGroups }, (_, k) => clientPort(k));
     const { ExposedPorts, PortBindings } = loopbackPorts([TOXIPROXY_API_PORT, spec.realPort, ...clientPorts]);
     this.t.bringUpSignal.throwIfAborted();
+    const lease = this.t.lease;
+    const labels = lease ? lease.labels(this.t.labels) : this.t.labels;
     const sidecar = await createContainer({
-      name: `sc-${this.t.id}-px-${spec.name}`,
+      name: `sc-${lease ? lease.set.network.name.replace(/^sentinel-chaos-/, '') : this.t.id}-px-${spec.name}`,
       Image: o.images.toxiproxy,
       Cmd: ['-host', '0.0.0.0', '-port', String(TOXIPROXY_API_PORT)],
-      Labels: { ...this.t.labels, 'sentinel-chaos.role': 'sidecar', 'sentinel-chaos.node': spec.name },
+      Labels: { ...labels, 'sentinel-chaos.role': 'sidecar', 'sentinel-chaos.node': spec.name },
       ExposedPorts,
       HostConfig: {
         NetworkMode: this.networkName,
@@ -153,7 +162,9 @@ export class BringUp {
       },
       NetworkingConfig: { EndpointsConfig: { [this.networkName]: { Aliases: [spec.sidecar] } } },
     });
-    this.t.track(spec.name, 'sidecar', sidecar);
+    // A lent set's sidecars are the pool's to keep or remove (sidecar-pool.ts), the topology's own are its.
+    if (lease) lease.set.sidecars.set(spec.name, sidecar);
+    else this.t.track(spec.name, 'sidecar', sidecar);
     return sidecar;
   }
 
@@ -208,6 +219,11 @@ export class BringUp {
     this.t.bringUpSignal.throwIfAborted();
     await startContainer(sidecar.getId());
     await sidecar.inspectPorts();
+    return this.proxiesOf(spec, sidecar);
+  }
+
+  /** Create a started sidecar's proxies (a lent sidecar has none left: sidecar-pool.ts deleted them). */
+  private async proxiesOf(spec: NodeSpec, sidecar: ContainerHandle): Promise<Toxiproxy> {
     const toxiproxy = new Toxiproxy(`http://127.0.0.1:${sidecar.getMappedPort(TOXIPROXY_API_PORT)}`);
     const proxies = this.bootProxies(spec);
     await poll(`toxiproxy API of ${spec.sidecar}`, async () => (await toxiproxy.populate(proxies), true), {
@@ -308,6 +324,12 @@ class Steps {
     this.firstError ??= { error: err };
     this.topology.abortBringUp(err);
   }
+}
+
+/** A lent set's sidecar for a node (the set is of this topology's shape: sidecarKey). */
+function lentSidecar(lent: Map<string, ContainerHandle>, spec: NodeSpec): Promise<ContainerHandle> {
+  const sidecar = lent.get(spec.name);
+  return sidecar ? Promise.resolve(sidecar) : Promise.reject(new Error(`the lent sidecars have none for ${spec.name}`));
 }
 
 /** The value a bring-up step resolved for a node. */

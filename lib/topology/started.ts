@@ -12,6 +12,7 @@ import { announcesByName, clientPort, nodeSpecs, type NodeSpec, type ServerVersi
 import type { TopologyOptions } from './options.ts';
 import type { ReadyTimings } from './ready.ts';
 import { unregister } from './registry.ts';
+import type { SidecarLease } from './sidecar-pool.ts';
 
 /** A container as the rest of the harness sees it. */
 export type NodeContainer = Pick<ContainerHandle, 'getId' | 'getName' | 'getHost' | 'getMappedPort'>;
@@ -40,6 +41,10 @@ export class StartedSentinelTopology {
   /** What the versions changed from a current server's topology (SENTINEL DEBUG dropped, IP announcing), for the report. */
   readonly versionNotes: string[];
   private readonly networkId: string;
+  /** Sidecars and network lent by a pool (sidecar-pool.ts): given back at stop() instead of removed. */
+  readonly lease: SidecarLease | undefined;
+  /** The bring-up ran to the end: only then are lent sidecars kept for the next topology. */
+  private broughtUp = false;
   /** The data volume every server mounts at DATA_DIR (see layout.ts). */
   readonly volume: string;
   /** The labels every container, the network and the volume carry. */
@@ -55,7 +60,7 @@ export class StartedSentinelTopology {
   constructor(
     id: string,
     options: TopologyOptions,
-    resources: { networkId: string; volume: string },
+    resources: { networkId: string; volume: string; lease?: SidecarLease },
     labels: Record<string, string>,
     versions: ServerVersions & { notes?: string[] } = {},
   ) {
@@ -64,6 +69,7 @@ export class StartedSentinelTopology {
     this.versions = { ...(versions.redis ? { redis: versions.redis } : {}), ...(versions.sentinel ? { sentinel: versions.sentinel } : {}) };
     this.versionNotes = versions.notes ?? [];
     this.networkId = resources.networkId;
+    this.lease = resources.lease;
     this.volume = resources.volume;
     this.labels = labels;
     this.specs = nodeSpecs(options, id, announcesByName(this.versions));
@@ -82,6 +88,10 @@ export class StartedSentinelTopology {
   /** @internal A container the bring-up created (recorded before anything else can fail). */
   track(node: string, role: 'sidecar' | 'server', handle: ContainerHandle): void {
     this.created.push({ node, role, handle });
+  }
+  /** @internal The bring-up completed (the topology was ready). */
+  markBroughtUp(): void {
+    this.broughtUp = true;
   }
   /** @internal Settles when every bring-up step has: stop() waits for it (bounded). */
   bringingUpUntil(settled: Promise<unknown>): void {
@@ -228,6 +238,8 @@ export class StartedSentinelTopology {
   }
 
   private async doStop(): Promise<void> {
+    // Synchronously, before anything else: a pool's next take() now waits for these sidecars.
+    this.lease?.ending();
     const errors: unknown[] = [];
     // A bring-up in progress (stop() from a signal handler) stops at its next step; wait for it (bounded).
     this.abort.abort();
@@ -242,9 +254,11 @@ export class StartedSentinelTopology {
     const servers = this.created.filter((c) => c.role === 'server');
     await Promise.all(servers.map((c) => containerAction(c.handle.getId(), 'unpause').catch(() => {})));
     await settle(this.created.map((c) => removeContainer(c.handle.getId())));
-    // Anything created behind our back (or whose create call never returned): remove by label.
+    // Anything created behind our back (or whose create call never returned): remove by label. Lent sidecars
+    // carry the pool's label, not this topology's.
     await settle([cleanup({ [LABEL_TOPOLOGY]: this.id })]);
-    await settle([removeNetwork(this.networkId), removeVolume(this.volume)]);
+    await settle([this.lease ? Promise.resolve() : removeNetwork(this.networkId), removeVolume(this.volume)]);
+    if (this.lease) await settle([this.lease.giveBack(this.broughtUp && errors.length === 0)]);
     unregister(this.id);
     if (errors.length > 0) throw new Error(`topology ${this.id}: teardown errors: ${errors.map(String).join('; ')}`);
   }

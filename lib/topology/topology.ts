@@ -19,6 +19,7 @@ import type { ServerVersion } from './features.ts';
 import { defaultTopologyOptions, validateTopologyOptions, type TopologyOptions } from './options.ts';
 import { chooseReaper } from './reaper.ts';
 import { register } from './registry.ts';
+import { sidecarKey, type SidecarLease, type SidecarPool } from './sidecar-pool.ts';
 import { StartedSentinelTopology } from './started.ts';
 import { probeServers } from './version.ts';
 
@@ -30,6 +31,7 @@ export type Progress = (message: string) => void;
 export class SentinelTopology {
   private readonly options: TopologyOptions = defaultTopologyOptions();
   private progress: Progress = () => {};
+  private pool: SidecarPool | undefined;
 
   /** Set any option; see TopologyOptions for defaults. */
   with(options: Partial<TopologyOptions>): this {
@@ -53,6 +55,11 @@ export class SentinelTopology {
     this.progress = progress;
     return this;
   }
+  /** Borrow the sidecars and network from `pool` (and give them back at stop()) instead of creating them. */
+  withSidecarPool(pool: SidecarPool | undefined): this {
+    this.pool = pool;
+    return this;
+  }
 
   /** Validate (a ConfigError before anything is created), start every container, and wait until ready. */
   async start(): Promise<StartedSentinelTopology> {
@@ -65,31 +72,39 @@ export class SentinelTopology {
     const reaper = await chooseReaper();
     const labels = { ...o.labels, ...reaper.labels, [LABEL]: 'true', [LABEL_TOPOLOGY]: id, [LABEL_PID]: String(process.pid) };
     const name = `sentinel-chaos-${id}`;
-    // The network and the data volume are created while the images are checked; a failure removes them again.
+    // The network (or a pool's lent one) and the data volume are made while the images are checked; a failure
+    // removes them again.
     const versions = Promise.all([ensureImage(o.images.toxiproxy), probeServers(o.images)]).then(([, v]) => [v.redis, v.sentinel]);
-    const made = await Promise.allSettled([createNetwork(name, labels), createVolume(name, labels), versions]);
+    const network: Promise<{ id: string; name: string; lease?: SidecarLease }> = this.pool
+      ? this.pool.take(sidecarKey(o), (poolLabels, net) => createNetwork(net, poolLabels(labels))).then((lease) => ({ ...lease.set.network, lease }))
+      : createNetwork(name, labels).then((netId) => ({ id: netId, name }));
+    const made = await Promise.allSettled([network, createVolume(name, labels), versions]);
+    const release = async (): Promise<void> => {
+      const [net, volume] = made;
+      if (net.status === 'fulfilled') await (net.value.lease ? net.value.lease.giveBack(false) : removeNetwork(net.value.id)).catch(() => {});
+      if (volume.status === 'fulfilled') await removeVolume(volume.value).catch(() => {});
+    };
     const failed = made.find((r) => r.status === 'rejected');
     if (failed) {
-      const [network, volume] = made;
-      if (network.status === 'fulfilled') await removeNetwork(network.value).catch(() => {});
-      if (volume.status === 'fulfilled') await removeVolume(volume.value).catch(() => {});
+      await release();
       throw failed.reason;
     }
-    const networkId = (made[0] as PromiseFulfilledResult<string>).value;
+    const net = (made[0] as PromiseFulfilledResult<{ id: string; name: string; lease?: SidecarLease }>).value;
     const [redis, sentinel] = (made[2] as PromiseFulfilledResult<[ServerVersion, ServerVersion]>).value;
     let notes: string[];
     try {
       notes = adaptToVersions(o, { redis, sentinel });
     } catch (err) {
-      await removeNetwork(networkId).catch(() => {});
-      await removeVolume(name).catch(() => {});
+      await release();
       throw err;
     }
-    const started = new StartedSentinelTopology(id, o, { networkId, volume: name }, labels, { redis, sentinel, notes });
+    const resources = { networkId: net.id, volume: name, ...(net.lease ? { lease: net.lease } : {}) };
+    const started = new StartedSentinelTopology(id, o, resources, labels, { redis, sentinel, notes });
     register(started);
     try {
-      progress(`topology ${id}: starting ${started.specs.length} nodes and ${started.specs.length} sidecars (${reaper.describe})`);
-      const timings = await new BringUp(started, name).run(t0);
+      const sidecars = net.lease?.reused ? `${started.specs.length} running sidecars` : `${started.specs.length} sidecars`;
+      progress(`topology ${id}: starting ${started.specs.length} nodes and ${sidecars} (${reaper.describe})`);
+      const timings = await new BringUp(started, net.name).run(t0);
       progress(
         `topology ${id}: ready in ${Math.round(timings.sentinelsMs)} ms (containers ${Math.round(timings.containersMs)} ms, replication ${Math.round(timings.replicationMs)} ms, streaming ${Math.round(timings.streamingMs)} ms)`,
       );
