@@ -43,6 +43,7 @@ function configSection(): string {
     `  ${'Environment'.padEnd(24)}${'Option'.padEnd(24)}${'Config file key'.padEnd(26)}Meaning`,
     ...rows,
     `  ${'SC_RUN_ID'.padEnd(24)}${'--run-id'.padEnd(24)}${'—'.padEnd(26)}run id (default: the start time)`,
+    `  ${'SC_FRESH_SIDECARS=1'.padEnd(24)}${'—'.padEnd(24)}${'—'.padEnd(26)}new toxiproxy sidecars for every scenario (default: a scenario of the same shape runs in the last one's, proxies deleted)`,
     '',
     '  Example config file:',
     '    { "redisImage": "redis:7.4.2", "scenarios": ["quick"], "seed": 42, "downAfterMs": 1000,',

@@ -86,7 +86,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'run the scenario catalogue (or a subset) and write the report',
     usage: 'sentinel-chaos run [options]',
     description: [
-      'Runs each selected scenario on a fresh topology (1 master, replicas, sentinels, a toxiproxy sidecar per node),',
+      'Runs each selected scenario on a fresh topology (1 master, replicas, sentinels, a toxiproxy sidecar per node;',
+      'one with the same nodes as the one before runs in its sidecars, every proxy deleted, unless SC_FRESH_SIDECARS=1),',
       'writes reports/<run id>/ (index.html, results.json, junit.xml, summary.md, history/) and points reports/latest at it.',
       'Progress goes to stderr; the path of index.html to stdout. Exit 1 if any scenario failed or did not complete.',
       'A --sentinel-image different from --redis-image runs a mixed-version topology.',
