@@ -5,7 +5,7 @@
  * files written from it.
  */
 import os from 'node:os';
-import type { ScenarioResult } from '../model.ts';
+import type { ReportScenario } from './history-spool.ts';
 
 /** The machine the run happened on; timing figures only compare across similar machines. */
 export interface MachineInfo {
@@ -31,7 +31,8 @@ export interface RunReport {
   machine: MachineInfo;
   /** The run configuration as given (images, timings, filters...). Rendered as JSON. */
   config: Record<string, unknown>;
-  scenarios: ScenarioResult[];
+  /** In memory, or with histories spooled to disk by a long run (history-spool.ts); every writer reads both. */
+  scenarios: ReportScenario[];
 }
 
 /** Describe the current machine. */
