@@ -48,9 +48,6 @@ export type { Assertion, CheckResult, Figure, History, Op, ScenarioResult, Valid
 export { writeRunReport } from './report/write-report.ts';
 export type { WriteReportOptions, WriteReportResult } from './report/write-report.ts';
 export type { RunReport } from './report/run-report.ts';
-// ChaosRun keeps its results' histories on disk: withHistory reads one back.
-export { withHistory } from './report/history-spool.ts';
-export type { ReportScenario, SpooledHistory, SpooledResult } from './report/history-spool.ts';
 export type { ResultsJson, ScenarioRecord } from './report/json.ts';
 
 // Configuration

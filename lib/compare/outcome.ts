@@ -46,8 +46,8 @@ function base(r: Omit<ScenarioResult, 'history'>, figures: KeyFigures, declared?
   };
 }
 
-/** From a live result (its history is not read: a spooled one will do); `scenario` (the Scenario that ran) says whether loss is expected by design. */
-export function outcomeOf(r: Omit<ScenarioResult, 'history'>, scenario?: Declared): ScenarioOutcome {
+/** From a live result; `scenario` (the Scenario that ran) says whether loss is expected by design. */
+export function outcomeOf(r: ScenarioResult, scenario?: Declared): ScenarioOutcome {
   return base(r, keyFigures(r), scenario);
 }
 

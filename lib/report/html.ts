@@ -38,8 +38,6 @@ import {
 export interface HtmlOptions {
   /** Folder holding uPlot.iife.min.js and uPlot.min.css. Default: the installed uplot package. */
   uplotDir?: string;
-  /** The run's view, if already made (it reads every history): made from `run` if not given. */
-  view?: RunView;
 }
 
 interface UplotAssets {
@@ -450,7 +448,7 @@ function quietly<T>(f: () => T): T {
 /** Render the whole run as one self-contained HTML page. */
 export function renderHtml(run: RunReport, opts: HtmlOptions = {}): string {
   const uplot = loadUplot(opts.uplotDir);
-  const view = opts.view ?? runView(run);
+  const view = runView(run);
   const verdictWord = view.totals.error > 0 ? 'ERROR' : view.totals.fail > 0 ? 'FAIL' : 'PASS';
   return `<!doctype html>
 <html lang="en">

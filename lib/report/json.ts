@@ -10,7 +10,6 @@
  */
 import type { FaultRecord, Figure, History, NodeInfo, ScenarioResult } from '../model.ts';
 import { flakiness, type FlakinessRow } from './flakiness.ts';
-import { isSpooled, withHistory, type ReportScenario } from './history-spool.ts';
 import type { RunReport } from './run-report.ts';
 import { type Cell, type OpCounts, historyExtentMs, lookupFigure, opCounts, SUMMARY_FIGURES, summaryRow } from './report-data.ts';
 
@@ -75,7 +74,7 @@ function fig(c: Cell): Figure {
   return c.value;
 }
 
-export function keyFigures(s: Omit<ScenarioResult, 'history'>): KeyFigures {
+export function keyFigures(s: ScenarioResult): KeyFigures {
   const r = summaryRow(s);
   const exp = lookupFigure(s.checks, SUMMARY_FIGURES.reattachExpected).value;
   return {
@@ -144,30 +143,25 @@ export function historyFiles(run: RunReport): string[] {
   });
 }
 
-/** `summaries`: each scenario's historySummary, already made (see prepared.ts); made here from the histories if not given. */
-export function toResultsJson(run: RunReport, summaries?: readonly HistorySummary[]): ResultsJson {
+export function toResultsJson(run: RunReport): ResultsJson {
   const files = historyFiles(run);
   const { scenarios, ...rest } = run;
   return {
     ...rest,
     scenarios: (scenarios ?? []).map((s, i): ScenarioRecord => {
       const { history: _history, ...withoutHistory } = s;
-      // A spooled history is read back for its summary only (one at a time: see history-spool.ts).
-      return { ...withoutHistory, historyFile: files[i] ?? '', historySummary: summaries?.[i] ?? historySummary(withHistory(s)) };
+      return { ...withoutHistory, historyFile: files[i] ?? '', historySummary: historySummary(s) };
     }),
     flakiness: flakiness(scenarios ?? []),
   };
 }
 
 /** results.json content (pretty-printed: it is small). */
-export function renderResultsJson(run: RunReport, summaries?: readonly HistorySummary[]): string {
-  return `${JSON.stringify(toResultsJson(run, summaries), null, 2)}\n`;
+export function renderResultsJson(run: RunReport): string {
+  return `${JSON.stringify(toResultsJson(run), null, 2)}\n`;
 }
 
-/**
- * history/<scenario>.json content: the raw History, compact (it can be large). A spooled one is copied as
- * spooled, unparsed: the spool holds JSON.stringify's output, which parsing and stringifying again leaves as is.
- */
-export function renderHistoryJson(s: ReportScenario): string {
-  return `${isSpooled(s) ? s.history.text() : JSON.stringify(s.history ?? null)}\n`;
+/** history/<scenario>.json content: the raw History, compact (it can be large). */
+export function renderHistoryJson(s: ScenarioResult): string {
+  return `${JSON.stringify(s.history ?? null)}\n`;
 }

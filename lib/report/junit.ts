@@ -52,7 +52,7 @@ function keyFigureLines(r: SummaryRow): string[] {
   ];
 }
 
-function failureLines(s: Omit<ScenarioResult, 'history'>): string[] {
+function failureLines(s: ScenarioResult): string[] {
   const lines: string[] = [];
   for (const a of s.assertions ?? []) {
     if (!a.ok) lines.push(`✗ ${a.name}${a.message ? `: ${a.message}` : ''}`);
@@ -64,7 +64,7 @@ function failureLines(s: Omit<ScenarioResult, 'history'>): string[] {
   return lines;
 }
 
-function testcase(s: Omit<ScenarioResult, 'history'>): string {
+function testcase(s: ScenarioResult): string {
   const r = summaryRow(s);
   const classname = s.scenario?.tags?.[0] ?? 'chaos';
   const name = `${r.title} [${r.id}]`;

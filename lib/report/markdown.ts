@@ -7,7 +7,7 @@
  */
 import { flakiness, flakinessMarkdown } from './flakiness.ts';
 import type { RunReport } from './run-report.ts';
-import { type Cell, type RunView, type ScenarioView, type Verdict, runView } from './report-data.ts';
+import { type Cell, type ScenarioView, type Verdict, runView } from './report-data.ts';
 
 /** Default size limit: below GitHub's 1024 KiB with room to spare. */
 export const DEFAULT_MAX_BYTES = 1_000_000;
@@ -17,8 +17,6 @@ export interface MarkdownOptions {
   maxBytes?: number;
   /** Where the full report is (a URL or a path), linked at the end. */
   reportLink?: string;
-  /** The run's view, if already made (it reads every history): made from `run` if not given. */
-  view?: RunView;
 }
 
 const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', error: '⚠️', 'not-applicable': '⏭️' };
@@ -76,7 +74,7 @@ const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 export function renderMarkdown(run: RunReport, opts: MarkdownOptions = {}): string {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const v = opts.view ?? runView(run);
+  const v = runView(run);
   const t = v.totals;
   const overall: Verdict = t.error > 0 ? 'error' : t.fail > 0 ? 'fail' : 'pass';
   const head = [

@@ -4,8 +4,7 @@
  * file under ./data/; this module re-exports them so every renderer imports from one place.
  *
  * Pure functions only (no I/O, no clock), so they are unit-tested on their own and every
- * renderer (HTML, Markdown, JUnit, JSON) reads the same numbers. The one read: runView reads back a
- * history a long run spooled to disk (history-spool.ts), as the data it stands for.
+ * renderer (HTML, Markdown, JUnit, JSON) reads the same numbers.
  *
  * Times here are milliseconds relative to the scenario's `history.t0` unless a name says otherwise.
  *

@@ -5,7 +5,7 @@
  * files written from it.
  */
 import os from 'node:os';
-import type { ReportScenario } from './history-spool.ts';
+import type { ScenarioResult } from '../model.ts';
 
 /** The machine the run happened on; timing figures only compare across similar machines. */
 export interface MachineInfo {
@@ -31,8 +31,7 @@ export interface RunReport {
   machine: MachineInfo;
   /** The run configuration as given (images, timings, filters...). Rendered as JSON. */
   config: Record<string, unknown>;
-  /** In memory, or with histories spooled to disk by a long run (history-spool.ts); every writer reads both. */
-  scenarios: ReportScenario[];
+  scenarios: ScenarioResult[];
 }
 
 /** Describe the current machine. */

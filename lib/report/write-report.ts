@@ -19,32 +19,27 @@ import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ReportScenario } from './history-spool.ts';
+import type { ScenarioResult } from '../model.ts';
 import { renderHtml } from './html.ts';
 import { historyFiles, renderHistoryJson, renderResultsJson, safeFileName } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
-import { PreparedRun } from './prepared.ts';
 import type { RunReport } from './run-report.ts';
 
-/**
- * One renderer per output; each can be replaced (tests, or a different format). `prepared` holds what the
- * histories give (made once for every output: reading a spooled history back costs); a history renderer gets
- * the scenario as kept, its history possibly spooled (withHistory reads it).
- */
+/** One renderer per output; each can be replaced (tests, or a different format). */
 export interface Renderers {
-  html: (run: RunReport, prepared: PreparedRun) => string;
-  results: (run: RunReport, prepared: PreparedRun) => string;
+  html: (run: RunReport) => string;
+  results: (run: RunReport) => string;
   junit: (run: RunReport) => string;
-  markdown: (run: RunReport, prepared: PreparedRun) => string;
-  history: (scenario: ReportScenario) => string;
+  markdown: (run: RunReport) => string;
+  history: (scenario: ScenarioResult) => string;
 }
 
 export const DEFAULT_RENDERERS: Readonly<Renderers> = {
-  html: (run, prepared) => renderHtml(run, { view: prepared.view() }),
-  results: (run, prepared) => renderResultsJson(run, prepared.summaries()),
+  html: (run) => renderHtml(run),
+  results: renderResultsJson,
   junit: renderJunit,
-  markdown: (run, prepared) => renderMarkdown(run, { view: prepared.view() }),
+  markdown: (run) => renderMarkdown(run),
   history: renderHistoryJson,
 };
 
@@ -105,13 +100,12 @@ class TargetError extends Error {
 
 function outputs(run: RunReport, r: Renderers): Output[] {
   const histories = historyFiles(run);
-  const prepared = new PreparedRun(run);
   return [
-    { file: 'results.json', render: () => r.results(run, prepared) },
+    { file: 'results.json', render: () => r.results(run) },
     { file: 'junit.xml', render: () => r.junit(run) },
-    { file: 'summary.md', render: () => r.markdown(run, prepared) },
+    { file: 'summary.md', render: () => r.markdown(run) },
     ...(run.scenarios ?? []).map((s, i) => ({ file: histories[i] ?? `history/${i}.json`, render: () => r.history(s) })),
-    { file: 'index.html', render: () => r.html(run, prepared) },
+    { file: 'index.html', render: () => r.html(run) },
   ];
 }
 

@@ -2,15 +2,10 @@
  * One run of several scenarios: runs each (sequentially), keeps every result — also of scenarios that
  * crashed — and writes the report at the end. Used by the Mocha suite and by the CLI.
  * Interrupted (SIGINT / SIGTERM) it writes a partial report instead: see interrupted().
- *
- * Each kept result's history goes to a spool file as soon as the result is judged (history-spool.ts): a run
- * of many trials would otherwise hold every trial's raw history until the report, its memory growing with
- * each. The report reads them back one at a time.
  */
 import { resolve } from 'node:path';
 import { machineInfo, type RunReport } from '../report/run-report.ts';
 import { writeRunReport } from '../report/write-report.ts';
-import { HistorySpool, type ReportScenario } from '../report/history-spool.ts';
 import type { ScenarioResult } from '../model.ts';
 import { onInterrupt, signalReceived } from '../topology/registry.ts';
 import { freshSidecars, SidecarPool } from '../topology/sidecar-pool.ts';
@@ -20,8 +15,7 @@ import type { Scenario } from './scenario.ts';
 import type { SuiteSettings } from './suite.ts';
 
 export class ChaosRun {
-  /** Every result kept so far, its history spooled (read it with withHistory). */
-  readonly results: ReportScenario[] = [];
+  readonly results: ScenarioResult[] = [];
   readonly startedAt = new Date();
   readonly settings: SuiteSettings;
   private readonly progress: (m: string) => void;
@@ -35,13 +29,11 @@ export class ChaosRun {
   private watching = false;
   /** The scenario a signal cut short, once recorded. */
   private cut: string | undefined;
-  private readonly spool: HistorySpool;
 
   constructor(settings: SuiteSettings, progress: (m: string) => void = (m) => process.stderr.write(`${m}\n`), sidecars: SidecarPool | null = freshSidecars() ? null : new SidecarPool()) {
     this.settings = settings;
     this.progress = progress;
     this.sidecars = sidecars;
-    this.spool = new HistorySpool({ warn: progress });
   }
 
   async run(s: Scenario): Promise<ScenarioResult> {
@@ -71,14 +63,14 @@ export class ChaosRun {
     const taken = this.currentTaken;
     this.current = undefined;
     if (!signal) {
-      this.keep(r);
+      this.results.push(r);
       return r;
     }
     // Cut short by the signal (its topology was removed under it): recorded as interrupted, and, like a
     // scenario that has not started, it never returns, so no caller goes on to a report of its own.
-    if (!taken && r.verdict === 'pass') this.keep(r);
+    if (!taken && r.verdict === 'pass') this.results.push(r);
     else if (!taken) {
-      this.keep(markInterrupted(r, signal));
+      this.results.push(markInterrupted(r, signal));
       this.cut = r.scenario.id;
     }
     return new Promise<never>(() => {});
@@ -93,8 +85,6 @@ export class ChaosRun {
     this.current = undefined;
     if (running) {
       this.currentTaken = true;
-      // Not spooled: its history is the one the runner is still filling in, shown as it stands when the
-      // partial report is written (as before spooling existed).
       this.results.push(markInterrupted({ ...running, durationMs: Math.round(Date.now() - Date.parse(running.startedAt)) }, signal));
       this.cut = running.scenario.id;
     }
@@ -102,11 +92,6 @@ export class ChaosRun {
     report.config = { ...report.config, interrupted: signal };
     const out = await writeRunReport(report, { dir: this.settings.reportDir });
     this.progress(`${signal}: partial report (${this.results.length} scenario(s)${this.cut ? `, ${this.cut} interrupted` : ''}): ${resolve(out.dir, 'index.html')}`);
-  }
-
-  /** Keep a finished result; the caller keeps the full one it was given. */
-  private keep(r: ScenarioResult): void {
-    this.results.push(this.spool.put(r));
   }
 
   report(): RunReport {

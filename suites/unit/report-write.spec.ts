@@ -32,8 +32,7 @@ describe('writeRunReport', () => {
   let tmp: string;
   const warnings: string[] = [];
   const warn = (line: string): void => void warnings.push(line);
-  const scenarios = [makeScenarioResult({ verdict: 'pass' }), makeScenarioResult({ verdict: 'error' })];
-  const run = report(scenarios);
+  const run = report([makeScenarioResult({ verdict: 'pass' }), makeScenarioResult({ verdict: 'error' })]);
 
   beforeEach(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'report-write-'));
@@ -96,7 +95,7 @@ describe('writeRunReport', () => {
     const [pass] = results.scenarios;
     expect(pass).to.not.have.property('history');
     expect(pass!.historyFile).to.equal('history/kill-master-pass.json');
-    expect(pass!.historySummary.counts.ops).to.equal(scenarios[0]!.history.ops.length);
+    expect(pass!.historySummary.counts.ops).to.equal(run.scenarios[0]!.history.ops.length);
     expect(pass!.historySummary.keyFigures).to.include({ detectionMs: 945, reattached: 2, reattachExpected: 2, reattachedMs: 11500 });
     expect(pass!.historySummary.faults[0]).to.include({ startMs: 2000, endMs: 12000 });
     expect(pass!.historySummary.eventsByType['+switch-master']).to.equal(3);

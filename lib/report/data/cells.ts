@@ -162,7 +162,7 @@ function reattachedCell(checks: Record<string, CheckResult> | undefined): Cell {
   return cell;
 }
 
-export function summaryRow(s: Omit<ScenarioResult, 'history'>): SummaryRow {
+export function summaryRow(s: ScenarioResult): SummaryRow {
   const checks = s.checks && typeof s.checks === 'object' ? s.checks : undefined;
   const row: SummaryRow = {
     id: String(s.scenario?.id ?? 'unknown'),

@@ -3,7 +3,6 @@
  * from the other parts of the report data.
  */
 import type { Assertion, CheckResult, Figure, History, ScenarioResult } from '../../model.ts';
-import { withHistory } from '../history-spool.ts';
 import type { MachineInfo, RunReport } from '../run-report.ts';
 import { bucketOps, type Timeline } from './buckets.ts';
 import { formatFigure, keyFigureCells, summaryRow, type KeyFigureCell, type SummaryRow } from './cells.ts';
@@ -170,21 +169,9 @@ export interface RunView {
   scenarios: ScenarioView[];
 }
 
-/** Each scenario's HTML anchor, unique in the run (a repeated id gets -2, -3...), in the run's order. */
-export function scenarioAnchors(run: Pick<RunReport, 'scenarios'>): string[] {
+export function runView(run: RunReport): RunView {
   const used = new Set<string>();
-  return (run.scenarios ?? []).map((s) => anchorFor(String(s.scenario?.id ?? 'unknown'), used));
-}
-
-/**
- * The run's view; `views`: its scenarios' views, already made (each with its anchor from scenarioAnchors), so a
- * writer that read every history once for them need not read them again.
- */
-export function runView(run: RunReport, views?: ScenarioView[]): RunView {
-  const anchors = scenarioAnchors(run);
-  // A spooled history is read back for its own view only and dropped after it: the views are small, the
-  // histories of a long run together are not.
-  const scenarios = views ?? (run.scenarios ?? []).map((s, i) => scenarioView(withHistory(s), anchors[i]));
+  const scenarios = (run.scenarios ?? []).map((s) => scenarioView(s, anchorFor(String(s.scenario?.id ?? 'unknown'), used)));
   const totals: Record<Verdict, number> = { pass: 0, fail: 0, error: 0, 'not-applicable': 0 };
   for (const s of scenarios) totals[s.verdict] = (totals[s.verdict] ?? 0) + 1;
   const d = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
