@@ -3,6 +3,7 @@
  * client options, the sentinels' view of the master, container actions) and its teardown, stop().
  * How it comes up is bring-up.ts; the builder that starts it is topology.ts.
  */
+import { connect } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import { sleep, waitFor } from '../clock.ts';
@@ -13,6 +14,11 @@ import type { TopologyOptions } from './options.ts';
 import type { ReadyTimings } from './ready.ts';
 import { unregister } from './registry.ts';
 import type { SidecarLease } from './sidecar-pool.ts';
+
+/** A command in RESP (an array of bulk strings), as a client sends it. */
+function resp(args: string[]): string {
+  return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+}
 
 /** A container as the rest of the harness sees it. */
 export type NodeContainer = Pick<ContainerHandle, 'getId' | 'getName' | 'getHost' | 'getMappedPort'>;
@@ -177,6 +183,26 @@ export class StartedSentinelTopology {
     if (c.status !== 'ready') await waitFor(`admin connection to ${name}`, async () => c.status === 'ready', { timeoutMs: 2000, intervalMs: 20 });
     const [cmd, ...rest] = args;
     return (await c.call(String(cmd), ...rest.map(String))) as T;
+  }
+
+  /**
+   * Send a command that gets no reply (REPLCONF GETACK) on a short-lived connection of its own, authenticated
+   * like the admin ones: on a shared ioredis connection the next reply would be taken for its reply. The
+   * connection is closed once the bytes are written; the server runs what it read before it sees the close.
+   */
+  adminSend(name: string, ...args: string[]): Promise<void> {
+    const n = this.node(name);
+    const auth = this.authFor(n.spec.kind);
+    const commands = [...(auth.password ? [['AUTH', ...(auth.username ? [auth.username] : []), auth.password]] : []), args];
+    return new Promise((resolve, reject) => {
+      const s = connect({ host: n.admin.host, port: n.admin.port });
+      s.setTimeout(1000, () => s.destroy(new Error(`${name}: no connection within 1000 ms`)));
+      s.once('error', reject);
+      s.once('close', () => resolve());
+      s.once('connect', () => s.end(commands.map(resp).join('')));
+      // AUTH's reply (if any) is read and dropped; the close ends it.
+      s.on('data', () => {});
+    });
   }
 
   /**
