@@ -150,7 +150,7 @@ export class BringUp {
     const lease = this.t.lease;
     const labels = lease ? lease.labels(this.t.labels) : this.t.labels;
     const sidecar = await createContainer({
-      name: `sc-${lease ? lease.set.network.name.replace(/^sentinel-chaos-/, '') : this.t.id}-px-${spec.name}`,
+      name: `sc-${lease ? lease.set.stem : this.t.id}-px-${spec.name}`,
       Image: o.images.toxiproxy,
       Cmd: ['-host', '0.0.0.0', '-port', String(TOXIPROXY_API_PORT)],
       Labels: { ...labels, 'sentinel-chaos.role': 'sidecar', 'sentinel-chaos.node': spec.name },

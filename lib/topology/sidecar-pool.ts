@@ -30,6 +30,8 @@ export const LABEL_POOL = 'sentinel-chaos.pool';
 /** A network and one started sidecar per node, for topologies of one shape. */
 export interface SidecarSet {
   readonly key: string;
+  /** What the set's container names start with after `sc-` (the pool's id and the set's number). */
+  readonly stem: string;
   readonly network: { id: string; name: string };
   /** Sidecar per node name, ports inspected; filled in by the bring-up as each one is created. */
   readonly sidecars: Map<string, ContainerHandle>;
@@ -92,7 +94,7 @@ export class SidecarPool {
   private readonly inFlight = new Set<Promise<unknown>>();
   private lent = 0;
   private sets = 0;
-  private stopping = false;
+  /** The stop in progress: a set given back meanwhile is removed, not kept. */
   private stopped: Promise<void> | undefined;
 
   labels(base: Record<string, string>): Record<string, string> {
@@ -104,7 +106,7 @@ export class SidecarPool {
    * A set for a topology of shape `key`: the held one if it matches (after any set being given back has
    * arrived), else a new one on a network `create` makes. Held sets of another shape are removed.
    */
-  async take(key: string, create: (labels: (base: Record<string, string>) => Record<string, string>, name: string) => Promise<string>): Promise<SidecarLease> {
+  async take(key: string, create: (networkName: string) => Promise<string>): Promise<SidecarLease> {
     await this.arrived();
     const i = this.held.findIndex((s) => s.key === key);
     const [found] = i >= 0 ? this.held.splice(i, 1) : [];
@@ -113,12 +115,13 @@ export class SidecarPool {
       this.lent++;
       return new SidecarLease(this, found, true);
     }
-    const name = `sentinel-chaos-${this.id}-${++this.sets}`;
+    const stem = `${this.id}-${++this.sets}`;
+    const name = `sentinel-chaos-${stem}`;
     this.lent++;
     register(this);
     try {
-      const id = await create((base) => this.labels(base), name);
-      return new SidecarLease(this, { key, network: { id, name }, sidecars: new Map() }, false);
+      const id = await create(name);
+      return new SidecarLease(this, { key, stem, network: { id, name }, sidecars: new Map() }, false);
     } catch (err) {
       this.lent--;
       this.unregisterIfEmpty();
@@ -134,7 +137,7 @@ export class SidecarPool {
   /** @internal See SidecarLease.giveBack. */
   async giveBack(set: SidecarSet, reusable: boolean): Promise<void> {
     this.lent--;
-    const keep = reusable && !this.stopping && !signalReceived() && (await deleteProxies(set));
+    const keep = reusable && this.stopped === undefined && !signalReceived() && (await deleteProxies(set));
     if (keep) this.held.push(set);
     else await this.remove(set);
   }
@@ -146,13 +149,11 @@ export class SidecarPool {
   }
 
   private async doStop(): Promise<void> {
-    this.stopping = true;
     try {
       await this.arrived();
       await Promise.allSettled(this.held.splice(0).map((s) => this.remove(s)));
       if (this.lent === 0) await cleanup({ [LABEL_TOPOLOGY]: this.id }).catch(() => []);
     } finally {
-      this.stopping = false;
       this.unregisterIfEmpty();
     }
   }

@@ -13,12 +13,8 @@ import { announcesByName, clientPort, nodeSpecs, type NodeSpec, type ServerVersi
 import type { TopologyOptions } from './options.ts';
 import type { ReadyTimings } from './ready.ts';
 import { unregister } from './registry.ts';
+import { respCommand } from './resp.ts';
 import type { SidecarLease } from './sidecar-pool.ts';
-
-/** A command in RESP (an array of bulk strings), as a client sends it. */
-function resp(args: string[]): string {
-  return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
-}
 
 /** A container as the rest of the harness sees it. */
 export type NodeContainer = Pick<ContainerHandle, 'getId' | 'getName' | 'getHost' | 'getMappedPort'>;
@@ -196,10 +192,10 @@ export class StartedSentinelTopology {
     const commands = [...(auth.password ? [['AUTH', ...(auth.username ? [auth.username] : []), auth.password]] : []), args];
     return new Promise((resolve, reject) => {
       const s = connect({ host: n.admin.host, port: n.admin.port });
-      s.setTimeout(1000, () => s.destroy(new Error(`${name}: no connection within 1000 ms`)));
+      s.setTimeout(1000, () => s.destroy(new Error(`${name}: connection idle for 1000 ms before it closed`)));
       s.once('error', reject);
       s.once('close', () => resolve());
-      s.once('connect', () => s.end(commands.map(resp).join('')));
+      s.once('connect', () => s.end(commands.map(respCommand).join('')));
       // AUTH's reply (if any) is read and dropped; the close ends it.
       s.on('data', () => {});
     });
@@ -283,8 +279,9 @@ export class StartedSentinelTopology {
     // Anything created behind our back (or whose create call never returned): remove by label. Lent sidecars
     // carry the pool's label, not this topology's.
     await settle([cleanup({ [LABEL_TOPOLOGY]: this.id })]);
-    await settle([this.lease ? Promise.resolve() : removeNetwork(this.networkId), removeVolume(this.volume)]);
-    if (this.lease) await settle([this.lease.giveBack(this.broughtUp && errors.length === 0)]);
+    // Lent sidecars go back to the pool (kept only after a whole bring-up and a clean removal of the servers).
+    const network = this.lease ? this.lease.giveBack(this.broughtUp && errors.length === 0) : removeNetwork(this.networkId);
+    await settle([network, removeVolume(this.volume)]);
     unregister(this.id);
     if (errors.length > 0) throw new Error(`topology ${this.id}: teardown errors: ${errors.map(String).join('; ')}`);
   }

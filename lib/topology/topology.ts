@@ -75,8 +75,9 @@ export class SentinelTopology {
     // The network (or a pool's lent one) and the data volume are made while the images are checked; a failure
     // removes them again.
     const versions = Promise.all([ensureImage(o.images.toxiproxy), probeServers(o.images)]).then(([, v]) => [v.redis, v.sentinel]);
-    const network: Promise<{ id: string; name: string; lease?: SidecarLease }> = this.pool
-      ? this.pool.take(sidecarKey(o), (poolLabels, net) => createNetwork(net, poolLabels(labels))).then((lease) => ({ ...lease.set.network, lease }))
+    const pool = this.pool;
+    const network: Promise<{ id: string; name: string; lease?: SidecarLease }> = pool
+      ? pool.take(sidecarKey(o), (net) => createNetwork(net, pool.labels(labels))).then((lease) => ({ ...lease.set.network, lease }))
       : createNetwork(name, labels).then((netId) => ({ id: netId, name }));
     const made = await Promise.allSettled([network, createVolume(name, labels), versions]);
     const release = async (): Promise<void> => {

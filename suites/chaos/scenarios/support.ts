@@ -28,6 +28,7 @@ import {
 } from '../../../lib/scenario/bounds.ts';
 import type { Expect } from '../../../lib/scenario/expect.ts';
 import { DEFAULT_WORKLOAD, type RunContext } from '../../../lib/scenario/runner.ts';
+import { respCommand } from '../../../lib/topology/resp.ts';
 import type { WorkloadOptions } from '../../../lib/workload/workload.ts';
 
 /** The node name of an announced address figure ("redis-1:7001" → "redis-1"); undefined if it is not a string. */
@@ -285,7 +286,7 @@ export function rawCommand(host: string, port: number, ...args: string[]): Promi
       resolve(line);
     };
     const sock = createConnection({ host, port }, () => {
-      sock.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+      sock.write(respCommand(args));
     });
     const timer = setTimeout(() => done('error: no reply within 1000 ms'), 1000);
     sock.on('data', (d) => {
